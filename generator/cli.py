@@ -1,0 +1,113 @@
+"""The `folio` command line: parse arguments, call one function, report problems."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from generator import __version__
+from generator.build import build
+from generator.config import load_config
+from generator.errors import FolioError
+from generator.scaffold import init_site
+
+PROGRESS_MIN_PAGES = 500
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "command"):
+        parser.print_help()
+        return 2
+    try:
+        return args.command(args)
+    except FolioError as exc:
+        root = getattr(args, "site", None)
+        print(f"error: {exc.format(Path(root) if root else None)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="folio", description="Folio: build curated archives "
+                                     "of republished articles into static sites.")
+    parser.add_argument("--version", action="version", version=f"folio {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    build_cmd = commands.add_parser("build", help="build the site into its output folder")
+    build_cmd.add_argument("site", nargs="?", default=".", help="site folder (default: .)")
+    build_cmd.add_argument("--output", "-o", help="output folder (default: SITE/output)")
+    build_cmd.add_argument("--base-url", help="override base_url, e.g. "
+                           "https://user.github.io/archive/")
+    build_cmd.add_argument("--drafts", action="store_true", help="include draft articles")
+    build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    build_cmd.set_defaults(command=_build)
+
+    init_cmd = commands.add_parser("init", help="create a new archive in DIR")
+    init_cmd.add_argument("site", metavar="DIR", help="folder to create (must be empty)")
+    init_cmd.add_argument("--title", default="My archive", help="the archive's title")
+    init_cmd.set_defaults(command=_init)
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    site_dir = Path(args.site)
+    if not site_dir.is_dir():
+        raise FolioError(f"{site_dir}: no such site folder")
+    config = load_config(site_dir, base_url=args.base_url, drafts=args.drafts)
+    if args.output:
+        from dataclasses import replace
+
+        config = replace(config, output_dir=str(Path(args.output).resolve()))
+    progress = None if args.quiet else ProgressBar(sys.stderr)
+    report = build(config, progress=progress)
+    if progress is not None:
+        progress.close()
+    for warning in report.warnings:
+        print(f"warning: {warning.format(site_dir)}", file=sys.stderr)
+    if not args.quiet:
+        print(f"Built {report.articles} articles into {config.output_path}: "
+              f"{report.pages} pages; {report.written} files written, "
+              f"{report.unchanged} unchanged, {report.removed} removed "
+              f"in {report.seconds:.2f} s")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    created = init_site(Path(args.site), title=args.title)
+    print(f"Created a new archive in {args.site}:")
+    for path in created:
+        print(f"  {path}")
+    print(f"Build it with: folio build {args.site}")
+    return 0
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent when not a terminal or for small sites."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream, self.width, self.shown = stream, width, -1
+        self.active = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.active or total < PROGRESS_MIN_PAGES:
+            return
+        percent = done * 100 // total
+        if percent == self.shown:
+            return
+        self.shown = percent
+        filled = self.width * done // total
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\rrendering [{bar}] {done}/{total} pages")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.active and self.shown >= 0:
+            self.stream.write("\n")
+            self.stream.flush()

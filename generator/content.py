@@ -1,0 +1,330 @@
+"""Content files: find them, split front matter from body, and validate each one.
+
+Parsing works on a string (`parse_article`, `parse_page`); reading files is a thin wrapper.
+Every problem in a file is collected, so a curator sees them all in one build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from generator.config import SiteConfig
+from generator.errors import Problem
+from generator.markdown import render, truncate_words
+from generator.model import Article, Page, Source
+from generator.urls import slugify
+
+try:  # the C loader is several times faster on large archives
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _Loader = yaml.SafeLoader
+
+PAGES_DIR = "pages"
+ARTICLE_KEYS = ("title", "date", "publisher", "source", "copyright", "summary", "slug", "draft")
+_HANDLER = YAMLHandler()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A content file found under content/: an article or a plain page."""
+
+    path: Path
+    kind: str  # "article" | "page"
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The result of parsing one file: the item when it is good, and every problem found."""
+
+    item: Article | Page | None
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+
+def discover(config: SiteConfig) -> list[SourceFile]:
+    """Every Markdown file under content/, in a stable order; editor and hidden files skipped."""
+    root = config.content_path
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.rglob("*.md")):
+        relative = path.relative_to(root)
+        if any(part.startswith((".", "_")) for part in relative.parts) or not path.is_file():
+            continue
+        if path.name.startswith("#") or path.name.endswith("~"):
+            continue
+        kind = "page" if relative.parts[0] == PAGES_DIR else "article"
+        found.append(SourceFile(path, kind))
+    return found
+
+
+def read_source(source: SourceFile, config: SiteConfig) -> Parsed:
+    """Read and parse one content file."""
+    try:
+        text = source.path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Parsed(None, (Problem(f"not UTF-8 text (byte {exc.start})", path=source.path,
+                                    hint="save the file as UTF-8"),))
+    except OSError as exc:
+        return Parsed(None, (Problem(f"cannot be read: {exc.strerror}", path=source.path),))
+    if source.kind == "page":
+        return parse_page(text, source.path, config)
+    return parse_article(text, source.path, config)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class _Fields:
+    """Reads typed values out of a front matter mapping, noting every problem."""
+
+    def __init__(self, meta: dict[str, Any], path: Path, fm_text: str) -> None:
+        self.meta, self.path, self.fm_text = meta, path, fm_text
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str, hint: str | None = None) -> None:
+        line = _key_line(self.fm_text, key.split(".")[0])
+        self.problems.append(Problem(message, path=self.path, line=line, key=key, hint=hint))
+
+    def text(self, key: str, value: Any, *, required: bool = False, hint: str = "") -> str | None:
+        if value is None or value == "":
+            if required:
+                self.problem(key, "is missing", hint or f'add `{key}: "…"` to the front matter')
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(key, f"must be text, not {_describe(value)}", "put it in quotes")
+            return None
+        return str(value).strip()
+
+    def date(self, key: str, value: Any, *, required: bool = False) -> dt.date | None:
+        if value is None or value == "":
+            if required:
+                self.problem(key, "is missing", "add `date: YYYY-MM-DD`")
+            return None
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                parsed = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                pass
+            else:
+                has_time = "T" in value or ":" in value
+                return parsed if has_time else parsed.date()
+        self.problem(key, f"is not an ISO date: {value!r}", "write it as YYYY-MM-DD")
+        return None
+
+    def names(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(key, f"must be a list, not {_describe(value)}",
+                         f"write `{key}: [{value}]`" if isinstance(value, str) else None)
+            return ()
+        names = []
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.problem(f"{key}[{index}]", f"must be a name, not {_describe(item)}",
+                             "put it in quotes")
+                continue
+            name = " ".join(str(item).split())
+            if not slugify(name):
+                self.problem(f"{key}[{index}]", f"{name!r} has no letters or digits to name it by")
+                continue
+            if name not in names:
+                names.append(name)
+        return tuple(names)
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.problem(key, f"must be true or false, not {_describe(value)}")
+            return False
+        return value
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, str, list[Problem]]:
+    """Split a file into (metadata, front matter text, body, problems)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if not _HANDLER.detect(text):
+        return {}, "", text, [Problem("has no front matter", path=path, line=1,
+                                      hint="start the file with a line `---`, the YAML keys, "
+                                           "and another `---`")]
+    try:
+        fm_text, body = _HANDLER.split(text)
+    except ValueError:
+        return {}, "", text, [Problem("front matter is not closed", path=path, line=1,
+                                      hint="end the YAML block with a line `---`")]
+    try:
+        meta = yaml.load(fm_text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        return {}, fm_text, body, [Problem(f"front matter is not valid YAML: {reason}",
+                                           path=path, line=line,
+                                           hint="check quotes, colons and indentation")]
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return {}, fm_text, body, [Problem("front matter must be a mapping of keys to values",
+                                           path=path, line=2)]
+    return meta, fm_text, body, []
+
+
+def parse_article(text: str, path: Path, config: SiteConfig) -> Parsed:
+    """Parse and validate one article (see CONTENT.md); render its body."""
+    meta, fm_text, body, problems = split_front_matter(text, path)
+    if problems:
+        return Parsed(None, tuple(problems))
+    fields = _Fields(meta, path, fm_text)
+    title = fields.text("title", meta.get("title"), required=True)
+    date = fields.date("date", meta.get("date"), required=True)
+    draft = fields.flag("draft")
+    names = {t.key: fields.names(t.key) for t in config.taxonomies}
+    for key in ("authors", "regions", "themes", "reports"):
+        if key not in names and key in meta:
+            fields.names(key)  # still a list, even when the site does not publish the taxonomy
+    source = _source(fields, meta.get("source"), draft)
+    copyright_line = fields.text("copyright", meta.get("copyright"))
+    if copyright_line:
+        copyright_line = copyright_line.removeprefix("Copyright").lstrip(" ©").strip()
+    warnings: list[Problem] = []
+    if not copyright_line:
+        _attribution_missing(fields, warnings, "copyright", draft,
+                             'add `copyright: "Name, YEAR"` (without "Copyright ©")')
+    publisher = fields.text("publisher", meta.get("publisher"))
+    summary = fields.text("summary", meta.get("summary"))
+    slug_text = fields.text("slug", meta.get("slug"))
+    slug = slugify(slug_text or title or "")
+    if (slug_text or title) and not slug:
+        fields.problem("slug" if slug_text else "title", "gives an empty URL slug",
+                       "add a `slug:` with letters or digits")
+    if fields.problems:
+        return Parsed(None, tuple(fields.problems), tuple(warnings))
+    rendered = render(body, allow_html=config.allow_html, typographer=config.typographer)
+    known = {*ARTICLE_KEYS, *names}
+    article = Article(
+        source_path=path,
+        title=title or "",
+        date=date or dt.date.min,
+        slug=slug,
+        body_html=rendered.html,
+        summary=summary or truncate_words(rendered.lead, config.summary_words),
+        names=names,
+        source=source,
+        publisher=publisher,
+        copyright=copyright_line,
+        draft=draft,
+        word_count=rendered.word_count,
+        extra={k: v for k, v in meta.items() if k not in known},
+    )
+    return Parsed(article, (), tuple(warnings))
+
+
+def _source(fields: _Fields, value: Any, draft: bool) -> Source:
+    if value is None:
+        value = {}
+    if isinstance(value, str):
+        fields.problem("source", "must be a mapping with name, url and date",
+                       f"write `source: {{name: {value}, url: null, date: null}}`")
+        return Source(None)
+    if not isinstance(value, dict):
+        fields.problem("source", f"must be a mapping, not {_describe(value)}")
+        return Source(None)
+    for key in value:
+        if key not in ("name", "url", "date"):
+            fields.problem(f"source.{key}", "unknown key", "source has name, url and date")
+    name = fields.text("source.name", value.get("name"))
+    url = fields.text("source.url", value.get("url"))
+    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        fields.problem("source.url", f"must be an http(s) address, not {url!r}",
+                       "use the original's full address, or null")
+        url = None
+    date = fields.date("source.date", value.get("date"))
+    if not name:
+        _attribution_missing(fields, [], "source.name", draft,
+                             "add the original publication under `source: {name: …}`")
+    return Source(name=name, url=url, date=date)
+
+
+def _attribution_missing(fields: _Fields, warnings: list[Problem], key: str, draft: bool,
+                         hint: str) -> None:
+    message = "is missing: an article is never published without its attribution"
+    if draft:
+        line = _key_line(fields.fm_text, key.split(".")[0])
+        warnings.append(Problem("is missing (draft; fill it in before publishing)",
+                                path=fields.path, line=line, key=key, hint=hint))
+    else:
+        fields.problem(key, message, hint)
+
+
+def parse_page(text: str, path: Path, config: SiteConfig) -> Parsed:
+    """Parse a plain page (content/pages/…): title and body, no attribution needed."""
+    meta, fm_text, body, problems = split_front_matter(text, path)
+    if problems:
+        return Parsed(None, tuple(problems))
+    fields = _Fields(meta, path, fm_text)
+    title = fields.text("title", meta.get("title"), required=True)
+    draft = fields.flag("draft")
+    menu = meta.get("menu")
+    if menu is True:
+        menu = 0
+    if menu is False:
+        menu = None
+    if menu is not None and not isinstance(menu, int):
+        fields.problem("menu", f"must be a number (its place in the menu) or true, not {menu!r}")
+        menu = None
+    slug_text = fields.text("slug", meta.get("slug"))
+    pages_root = config.content_path / PAGES_DIR
+    relative = path.relative_to(pages_root).with_suffix("") if path.is_relative_to(
+        pages_root) else Path(path.stem)
+    parts = [slugify(p) for p in relative.parts]
+    slug = slugify(slug_text) if slug_text else "/".join(p for p in parts if p)
+    if not slug:
+        fields.problem("slug", "the page needs a slug with letters or digits")
+    summary = fields.text("summary", meta.get("summary"))
+    if fields.problems:
+        return Parsed(None, tuple(fields.problems))
+    rendered = render(body, allow_html=config.allow_html, typographer=config.typographer)
+    page = Page(
+        source_path=path, title=title or "", slug=slug, body_html=rendered.html,
+        summary=summary or truncate_words(rendered.lead, config.summary_words),
+        menu=menu, draft=draft,
+        extra={k: v for k, v in meta.items() if k not in ("title", "slug", "menu", "draft",
+                                                          "summary")},
+    )
+    return Parsed(page)
+
+
+def _key_line(fm_text: str, key: str) -> int | None:
+    """The file line of a top-level front matter key (front matter starts on line 2)."""
+    prefix = f"{key}:"
+    for number, line in enumerate(fm_text.splitlines(), 2):
+        if line.startswith(prefix):
+            return number
+    return None
+
+
+def _describe(value: Any) -> str:
+    kinds = {bool: "true/false", int: "a number", float: "a number", str: "text",
+             list: "a list", dict: "a mapping", dt.date: "a date", dt.datetime: "a date"}
+    return f"{kinds.get(type(value), type(value).__name__)} ({value!r})"
+
+
+def iter_parsed(sources: list[SourceFile], config: SiteConfig) -> Iterator[Parsed]:
+    for source in sources:
+        yield read_source(source, config)

@@ -1,0 +1,97 @@
+"""Markdown to HTML: CommonMark plus tables, footnotes, heading anchors and typography.
+
+Bodies come from scraped pages, so raw HTML is escaped unless the site opts in, and then
+it is cleaned by nh3 (an allow-list sanitiser).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from generator.urls import slugify
+
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "section", "sup", "sub", "span",
+                                    "del", "ins", "mark", "small", "details", "summary"}
+_ALLOWED_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "style", "scope"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What rendering a body gives: its HTML, a plain-text lead, and its length."""
+
+    html: str
+    lead: str
+    word_count: int
+
+
+@lru_cache(maxsize=4)
+def parser(*, allow_html: bool = False, typographer: bool = True) -> MarkdownIt:
+    """The Markdown parser, built once per option set."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": typographer})
+    md.enable(["table", "strikethrough"])
+    if typographer:
+        md.enable(["replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
+    return md
+
+
+def _heading_slug(text: str) -> str:
+    return slugify(text) or "section"
+
+
+def render(text: str, *, allow_html: bool = False, typographer: bool = True) -> Rendered:
+    """Render a Markdown body to safe HTML."""
+    md = parser(allow_html=allow_html, typographer=typographer)
+    tokens = md.parse(text)
+    html = md.renderer.render(tokens, md.options, {})
+    if allow_html:
+        html = nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                         link_rel="noopener noreferrer", url_schemes={"http", "https", "mailto"})
+    return Rendered(html=html, lead=_lead(tokens), word_count=_word_count(tokens))
+
+
+def _lead(tokens: list[Token]) -> str:
+    """Plain text of the first paragraph."""
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and index + 1 < len(tokens):
+            text = _plain(tokens[index + 1])
+            if text.strip():
+                return " ".join(text.split())
+    return ""
+
+
+def _plain(inline: Token) -> str:
+    parts = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _word_count(tokens: list[Token]) -> int:
+    return sum(len(_plain(t).split()) for t in tokens if t.type == "inline")
+
+
+def truncate_words(text: str, limit: int) -> str:
+    """At most `limit` words, with an ellipsis when cut."""
+    words = text.split()
+    if len(words) <= limit:
+        return " ".join(words)
+    return " ".join(words[:limit]).rstrip(",;:") + "…"

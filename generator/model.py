@@ -1,0 +1,158 @@
+"""The site model: frozen dataclasses built during loading and only read while rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.config import SiteConfig, TaxonomyConfig
+from generator.errors import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The original publication an article first appeared in."""
+
+    name: str | None
+    url: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TermRef:
+    """A link from an article to one of its terms."""
+
+    name: str
+    slug: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One republished article. `url` and `terms` are filled in when the site is assembled."""
+
+    source_path: Path
+    title: str
+    date: dt.date | dt.datetime
+    slug: str
+    body_html: str
+    summary: str
+    names: dict[str, tuple[str, ...]]  # taxonomy key -> names as written
+    source: Source
+    publisher: str | None
+    copyright: str | None
+    draft: bool = False
+    word_count: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+    output_path: str = ""
+    terms: dict[str, tuple[TermRef, ...]] = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple[dt.datetime, str]:
+        return (as_datetime(self.date), self.slug)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def has_attribution(self) -> bool:
+        return bool(self.source.name and self.copyright)
+
+    @property
+    def authors(self) -> tuple[TermRef, ...]:
+        return self.terms.get("authors", ())
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A plain page such as About: the curator's own text, no attribution needed."""
+
+    source_path: Path
+    title: str
+    slug: str
+    body_html: str
+    summary: str
+    menu: int | None = None
+    draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+    output_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a taxonomy (e.g. the region "Europe") with its articles, newest first."""
+
+    taxonomy: str
+    name: str
+    slug: str
+    url: str
+    articles: tuple[Article, ...]
+    spellings: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    """A taxonomy with all its terms, sorted by name."""
+
+    config: TaxonomyConfig
+    url: str
+    terms: tuple[Term, ...]
+
+    @property
+    def key(self) -> str:
+        return self.config.key
+
+    @property
+    def title(self) -> str:
+        return self.config.title
+
+    @property
+    def singular(self) -> str:
+        return self.config.singular
+
+
+@dataclass(frozen=True, slots=True)
+class YearArchive:
+    """The articles of one year, newest first."""
+
+    year: int
+    url: str
+    articles: tuple[Article, ...]
+
+    @property
+    def name(self) -> str:
+        return str(self.year)
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The complete, validated site: what the renderer reads and never changes."""
+
+    config: SiteConfig
+    articles: tuple[Article, ...]  # newest first
+    pages: tuple[Page, ...]
+    taxonomies: tuple[Taxonomy, ...]
+    years: tuple[YearArchive, ...]  # newest first
+    warnings: tuple[Problem, ...] = ()
+
+
+def as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
+    """A naive UTC datetime for ordering dates and datetimes together."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            return value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+    return dt.datetime(value.year, value.month, value.day)

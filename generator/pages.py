@@ -1,0 +1,175 @@
+"""Plan the pages of a site: each a template, a route and its context. Pure data, no I/O."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.config import SiteConfig
+from generator.model import Article, Site, Taxonomy, Term, YearArchive
+from generator.urls import Route, absolute, page_route, route, route_for
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """One numbered link of a paginator; `number` is None for a gap (…)."""
+
+    number: int | None
+    url: str | None
+    current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Paginator:
+    """One page of a list: its items and the links to the others."""
+
+    number: int
+    count: int  # number of pages
+    total: int  # number of items across all pages
+    per_page: int
+    items: Sequence[Any]
+    urls: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        return self.urls[self.number - 1]
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+    @property
+    def first_index(self) -> int:
+        """1-based position of the first item on this page within the whole list."""
+        return (self.number - 1) * self.per_page + 1
+
+    def links(self, window: int = 2) -> list[PageLink]:
+        """Numbered links: first, last, and `window` pages either side of this one."""
+        shown = {1, self.count, *range(self.number - window, self.number + window + 1)}
+        links: list[PageLink] = []
+        for n in range(1, self.count + 1):
+            if n in shown:
+                links.append(PageLink(n, self.urls[n - 1], n == self.number))
+            elif links and links[-1].number is not None:
+                links.append(PageLink(None, None))
+        return links
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """What every template sees as `site`: settings and navigation, not the whole archive."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str
+    base_path: str
+    params: dict[str, Any]
+    home_url: str
+    years_url: str
+    taxonomies: tuple[tuple[str, str, str], ...]  # (key, title, url)
+    menu: tuple[tuple[str, str], ...]  # (title, url) of plain pages in the menu
+    article_count: int
+
+    def abs_url(self, url: str) -> str:
+        return absolute(self.base_url, url)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One page to render: which template (first that exists), where, and with what."""
+
+    templates: tuple[str, ...]
+    route: Route
+    context: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""
+
+
+def site_info(site: Site) -> SiteInfo:
+    config = site.config
+    menu_pages = sorted((p for p in site.pages if p.menu is not None),
+                        key=lambda p: (p.menu, p.title))
+    return SiteInfo(
+        title=config.title, description=config.description, language=config.language,
+        base_url=config.base_url, base_path=config.base_path, params=config.params,
+        home_url=config.base_path,
+        years_url=route(config.urls.years, config.base_path).url,
+        taxonomies=tuple((t.key, t.title, t.url) for t in site.taxonomies),
+        menu=tuple((p.title, p.url) for p in menu_pages),
+        article_count=len(site.articles),
+    )
+
+
+def plan(site: Site) -> list[Job]:
+    """Every page of the site, as jobs in a stable order."""
+    config = site.config
+    jobs: list[Job] = []
+    jobs += _article_jobs(site.articles)
+    jobs += _list_jobs(("index.html",), route_for("/", config.base_path), site.articles,
+                       config.per_page, config, {}, "the home page")
+    for taxonomy in site.taxonomies:
+        jobs += _taxonomy_jobs(taxonomy, config)
+    jobs += _list_jobs(("years.html",), route(config.urls.years, config.base_path), site.years,
+                       config.terms_per_page, config, {}, "the year archive index")
+    for year in site.years:
+        jobs += _year_jobs(year, config)
+    jobs += [Job(("page.html",), Route(p.url, p.output_path), {"page": p}, str(p.source_path))
+             for p in site.pages]
+    jobs.append(Job(("404.html",), Route(config.base_path + "404.html", "404.html"), {},
+                    "the not-found page"))
+    return jobs
+
+
+def _article_jobs(articles: tuple[Article, ...]) -> list[Job]:
+    jobs = []
+    for index, article in enumerate(articles):
+        newer = articles[index - 1] if index > 0 else None
+        older = articles[index + 1] if index + 1 < len(articles) else None
+        jobs.append(Job(("article.html",), Route(article.url, article.output_path),
+                        {"article": article, "newer": newer, "older": older},
+                        str(article.source_path)))
+    return jobs
+
+
+def _taxonomy_jobs(taxonomy: Taxonomy, config: SiteConfig) -> list[Job]:
+    index = route(taxonomy.config.index_url, config.base_path)
+    jobs = _list_jobs((f"taxonomy-{taxonomy.key}.html", "taxonomy.html"), index,
+                      taxonomy.terms, config.terms_per_page, config, {"taxonomy": taxonomy},
+                      f"the {taxonomy.key} index")
+    for term in taxonomy.terms:
+        jobs += _term_jobs(taxonomy, term, config)
+    return jobs
+
+
+def _term_jobs(taxonomy: Taxonomy, term: Term, config: SiteConfig) -> list[Job]:
+    first = route(taxonomy.config.term_url, config.base_path, slug=term.slug)
+    return _list_jobs((f"term-{taxonomy.key}.html", "term.html"), first, term.articles,
+                      config.per_page, config, {"taxonomy": taxonomy, "term": term},
+                      f"{taxonomy.key} term {term.name!r}")
+
+
+def _year_jobs(year: YearArchive, config: SiteConfig) -> list[Job]:
+    first = route(config.urls.year, config.base_path, year=f"{year.year:04d}")
+    return _list_jobs(("year.html",), first, year.articles, config.per_page, config,
+                      {"year": year}, f"the {year.year} archive")
+
+
+def _list_jobs(templates: tuple[str, ...], first: Route, items: Sequence[Any], per_page: int,
+               config: SiteConfig, context: dict[str, Any], origin: str) -> list[Job]:
+    """A paginated list: page 1 at `first`, page N at …/page/N/."""
+    count = max(1, math.ceil(len(items) / per_page))
+    routes = [page_route(first, n, config.base_path) for n in range(1, count + 1)]
+    urls = tuple(r.url for r in routes)
+    jobs = []
+    for number, page_route_ in enumerate(routes, 1):
+        chunk = items[(number - 1) * per_page: number * per_page]
+        paginator = Paginator(number, count, len(items), per_page, chunk, urls)
+        label = origin if number == 1 else f"{origin}, page {number}"
+        jobs.append(Job(templates, page_route_, {**context, "paginator": paginator}, label))
+    return jobs

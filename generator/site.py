@@ -1,0 +1,56 @@
+"""Assemble parsed content into the frozen Site: routes, terms, years, validation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import groupby
+
+from generator.config import SiteConfig
+from generator.errors import Problem
+from generator.model import Article, Page, Site, Taxonomy, YearArchive
+from generator.taxonomy import build_terms, plan_terms, term_refs
+from generator.urls import route
+
+
+def assemble(
+    config: SiteConfig, articles: list[Article], pages: list[Page],
+    warnings: list[Problem] | None = None,
+) -> Site:
+    """Give every article and page its URL and terms; group into taxonomies and years."""
+    warnings = list(warnings or ())
+    base = config.base_path
+    published = [a for a in articles if config.drafts or not a.draft]
+    published.sort(key=lambda a: (a.sort_key, str(a.source_path)))
+    routed = []
+    for article in published:
+        r = route(config.urls.article, base, year=f"{article.date.year:04d}",
+                  month=f"{article.date.month:02d}", day=f"{article.date.day:02d}",
+                  slug=article.slug)
+        routed.append(replace(article, url=r.url, output_path=r.output_path))
+
+    plans = {}
+    for taxonomy in config.taxonomies:
+        plans[taxonomy.key], merged = plan_terms(config, taxonomy, routed)
+        warnings.extend(merged)
+    with_terms = [
+        replace(a, terms={key: term_refs(a, plans[key], key) for key in plans})
+        for a in routed
+    ]
+    newest_first = tuple(reversed(with_terms))
+
+    taxonomies = tuple(
+        Taxonomy(t, route(t.index_url, base).url, build_terms(plans[t.key], newest_first, t.key))
+        for t in config.taxonomies
+    )
+    years = tuple(
+        YearArchive(year, route(config.urls.year, base, year=f"{year:04d}").url, tuple(group))
+        for year, group in groupby(newest_first, key=lambda a: a.year)
+    )
+    shown_pages = []
+    for page in sorted(pages, key=lambda p: p.slug):
+        if page.draft and not config.drafts:
+            continue
+        r = route(config.urls.page, base, slug=page.slug)
+        shown_pages.append(replace(page, url=r.url, output_path=r.output_path))
+    return Site(config=config, articles=newest_first, pages=tuple(shown_pages),
+                taxonomies=taxonomies, years=years, warnings=tuple(warnings))

@@ -1,0 +1,149 @@
+"""Write the site: new and changed files go to a staging folder first and are moved into
+the output folder only when the whole build succeeded, so a failed build leaves the previous
+output untouched. Files whose bytes did not change are not rewritten; stale files are removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.errors import OutputError, Problem
+
+MARKER = ".folio-output"
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def safe_relative(output_path: str) -> PurePosixPath:
+    """An output path that stays inside the output folder, or ValueError."""
+    path = PurePosixPath(output_path)
+    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in output_path:
+        raise ValueError(f"output path leaves the output folder: {output_path!r}")
+    return path
+
+
+def check_output_dir(output_dir: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that holds the site's sources or someone else's files."""
+    resolved = output_dir.resolve()
+    for path in protected:
+        path = path.resolve()
+        if resolved == path or path.is_relative_to(resolved):
+            raise OutputError(Problem(f"output folder {output_dir} would contain {path}",
+                                      hint="choose an output folder outside the sources"))
+    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MARKER).exists():
+        raise OutputError(Problem(
+            f"output folder {output_dir} is not empty and was not written by Folio",
+            hint="choose another --output, or empty that folder first; Folio removes stale "
+                 "files from its output and will not do that to a folder it did not write"))
+
+
+class OutputWriter:
+    """Collects a build's files in a staging folder, then commits them all at once."""
+
+    def __init__(self, output_dir: Path) -> None:
+        self.output_dir = output_dir
+        self.staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
+        self.kept: set[str] = {MARKER}
+        self.staged: list[str] = []
+        self.unchanged = 0
+
+    def __enter__(self) -> OutputWriter:
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def put(self, output_path: str, data: bytes) -> bool:
+        """Stage `data` for `output_path` unless the output already has these bytes."""
+        relative = self._claim(output_path)
+        target = self.output_dir / relative
+        if _same_bytes(target, data):
+            self.unchanged += 1
+            return False
+        staged = self.staging / relative
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        self.staged.append(relative.as_posix())
+        return True
+
+    def copy(self, output_path: str, source: Path) -> bool:
+        """Stage a copy of a static file unless the output already has the same bytes."""
+        relative = self._claim(output_path)
+        target = self.output_dir / relative
+        try:
+            if target.stat().st_size == source.stat().st_size and \
+                    target.read_bytes() == source.read_bytes():
+                self.unchanged += 1
+                return False
+        except OSError:
+            pass
+        staged = self.staging / relative
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staged)
+        self.staged.append(relative.as_posix())
+        return True
+
+    def _claim(self, output_path: str) -> PurePosixPath:
+        relative = safe_relative(output_path)
+        self.kept.add(relative.as_posix())
+        return relative
+
+    def commit(self) -> WriteReport:
+        """Move staged files into place, then remove what this build did not produce."""
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        (self.output_dir / MARKER).write_text("This folder is written by Folio; "
+                                               "stale files in it are removed.\n")
+        for relative in self.staged:
+            target = self.output_dir / relative
+            _make_parent(target, self.output_dir)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            os.replace(self.staging / relative, target)
+        removed = self._remove_stale()
+        return WriteReport(len(self.staged), self.unchanged, removed)
+
+    def _remove_stale(self) -> int:
+        removed = 0
+        for folder, dirs, files in os.walk(self.output_dir, topdown=False):
+            folder_path = Path(folder)
+            for name in files:
+                path = folder_path / name
+                if path.relative_to(self.output_dir).as_posix() not in self.kept:
+                    path.unlink()
+                    removed += 1
+            for name in dirs:
+                path = folder_path / name
+                if path.is_symlink():
+                    path.unlink()
+                elif not any(path.iterdir()):
+                    path.rmdir()
+        return removed
+
+
+def _make_parent(target: Path, root: Path) -> None:
+    """Create the folders above `target`, replacing a stale file that stands in the way."""
+    parent = target.parent
+    for ancestor in reversed([parent, *parent.parents]):
+        if ancestor.is_relative_to(root) and ancestor != root and ancestor.is_file():
+            ancestor.unlink()
+    parent.mkdir(parents=True, exist_ok=True)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
