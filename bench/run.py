@@ -134,8 +134,10 @@ def bench_size(n: int, args: argparse.Namespace, template: list[str]) -> Result:
         for name in CACHE_DIRS:
             shutil.rmtree(site / name, ignore_errors=True)
         cold.append(timed(cmd, log_path, args.timeout))
-        log(f"N={n}: cold {i + 1}/{args.runs}: {cold[-1].seconds:.2f} s, "
-            f"{cold[-1].peak_kib / 1024:.0f} MiB")
+        log(
+            f"N={n}: cold {i + 1}/{args.runs}: {cold[-1].seconds:.2f} s, "
+            f"{cold[-1].peak_kib / 1024:.0f} MiB"
+        )
     before = snapshot(out)
     pages = sum(1 for path in before if path.endswith(".html"))
     noop: list[Run] = []
@@ -184,7 +186,9 @@ def machine() -> list[str]:
         nproc = os.cpu_count() or 0
     commit = subprocess.run(
         ["git", "-C", str(REPO), "describe", "--always", "--dirty"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     return [
         f"- CPU: {first('/proc/cpuinfo', 'model name')} ({nproc} available)",
@@ -197,7 +201,8 @@ def machine() -> list[str]:
 
 
 def report(results: Sequence[Result], args: argparse.Namespace, template: list[str]) -> str:
-    command = shlex.join("python" if p == sys.executable else p for p in template)
+    names = {sys.executable: "python", "{site}": "SITE", "{out}": "OUT"}
+    command = shlex.join(names.get(part, part) for part in template)
     lines = [
         "# Folio build benchmark",
         "",
@@ -221,7 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--write", type=Path, metavar="FILE", help="also write a report here")
     parser.add_argument(
-        "--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "folio-bench",
+        "--cache-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "folio-bench",
         help="where corpora and outputs go (default: TMPDIR/folio-bench)",
     )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per build")
