@@ -172,7 +172,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, str,
         meta = yaml.load(fm_text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
+        line = mark.line + 1 if mark is not None else None  # fm starts at the end of line 1
         reason = getattr(exc, "problem", None) or str(exc)
         return {}, fm_text, body, [Problem(f"front matter is not valid YAML: {reason}",
                                            path=path, line=line,
@@ -311,9 +311,9 @@ def parse_page(text: str, path: Path, config: SiteConfig) -> Parsed:
 
 
 def _key_line(fm_text: str, key: str) -> int | None:
-    """The file line of a top-level front matter key (front matter starts on line 2)."""
+    """The file line of a top-level front matter key (the YAML text starts on line 1)."""
     prefix = f"{key}:"
-    for number, line in enumerate(fm_text.splitlines(), 2):
+    for number, line in enumerate(fm_text.splitlines(), 1):
         if line.startswith(prefix):
             return number
     return None
