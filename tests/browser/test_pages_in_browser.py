@@ -11,7 +11,8 @@ from tests.sitekit import REPO, build_site
 
 PAGES = {
     "home": "",
-    "article": "2017/09/video-syrian-army-advances-deep-inside-deir-ezzor-province-besieged-by-isis/",
+    "article": "2017/09/video-syrian-army-advances-deep-inside-deir-ezzor-province-"
+               "besieged-by-isis/",
     "term": "regions/europe/",
 }
 WIDTHS = (375, 1280)
