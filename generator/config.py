@@ -196,15 +196,16 @@ def parse_config(
             problem("base_url", f"must be an absolute http(s) URL, not {url!r}",
                     "e.g. \"https://example.org/archive/\"")
             del values["base_url"]
+        elif parts.query or parts.fragment:
+            problem("base_url", f"must not have a query or fragment: {url!r}")
+            del values["base_url"]
         elif not url.endswith("/"):
             values["base_url"] = url + "/"
     if "theme" in values and not re.fullmatch(r"[\w.-]+", values["theme"]):
         problem("theme", "must be a theme folder name")
         del values["theme"]
 
-    urls = _parse_urls(data.get("urls", {}), problem)
-    term_pattern = data.get("urls", {}).get("term", "/{taxonomy}/{slug}/") if isinstance(
-        data.get("urls"), dict) else "/{taxonomy}/{slug}/"
+    urls, term_pattern = _parse_urls(data.get("urls", {}), problem)
     taxonomies = _parse_taxonomies(data.get("taxonomies"), term_pattern, problem)
     params = data.get("params", {})
     if not isinstance(params, dict):
@@ -217,17 +218,23 @@ def parse_config(
                       drafts=drafts, **values)
 
 
-def _parse_urls(table: Any, problem: Any) -> UrlConfig:
+def _parse_urls(table: Any, problem: Any) -> tuple[UrlConfig, str]:
+    """The URL patterns, and the default pattern for term pages."""
+    term_pattern = "/{taxonomy}/{slug}/"
     if not isinstance(table, dict):
         problem("urls", f"must be a table, not {_describe(table)}")
-        return UrlConfig()
+        return UrlConfig(), term_pattern
     values = {}
     for key, pattern in table.items():
         if key not in _URL_FIELDS:
             problem(f"urls.{key}", "unknown key", _suggest(key, _URL_FIELDS))
-        elif _check_pattern(f"urls.{key}", key, pattern, problem) and key != "term":
+        elif not _check_pattern(f"urls.{key}", key, pattern, problem):
+            continue
+        elif key == "term":
+            term_pattern = pattern
+        else:
             values[key] = pattern
-    return UrlConfig(**values)
+    return UrlConfig(**values), term_pattern
 
 
 def _parse_taxonomies(table: Any, term_pattern: str, problem: Any) -> tuple[TaxonomyConfig, ...]:
@@ -308,13 +315,21 @@ def _suggest(key: str, known: Any) -> str:
 
 
 def _key_line(path: Path | None, dotted: str) -> int | None:
-    """Best-effort line of a key in the TOML file, for error messages."""
+    """Best-effort line of a (dotted) key in the TOML file, for error messages."""
     if path is None or not path.is_file():
         return None
-    last = dotted.rsplit(".", 1)[-1]
-    pattern = re.compile(rf"^\s*(\[+\s*)?[\w.\"]*\b{re.escape(last)}\b")
+    *tables, last = dotted.split(".")
+    header = ".".join(tables)
+    key_re = re.compile(rf"^\s*\"?{re.escape(last)}\"?\s*=")
+    current = ""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if pattern.match(line):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            current = stripped.strip("[] ").replace(" ", "")
+            if current == dotted:
+                return number  # the key is a table: its header
+            continue
+        if current == header and key_re.match(line):
             return number
     return None
 

@@ -97,6 +97,8 @@ class _Fields:
         self.problems.append(Problem(message, path=self.path, line=line, key=key, hint=hint))
 
     def text(self, key: str, value: Any, *, required: bool = False, hint: str = "") -> str | None:
+        if isinstance(value, str):
+            value = value.strip()
         if value is None or value == "":
             if required:
                 self.problem(key, "is missing", hint or f'add `{key}: "…"` to the front matter')
@@ -104,7 +106,7 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.problem(key, f"must be text, not {_describe(value)}", "put it in quotes")
             return None
-        return str(value).strip()
+        return str(value)
 
     def date(self, key: str, value: Any, *, required: bool = False) -> dt.date | None:
         if value is None or value == "":
@@ -198,21 +200,24 @@ def parse_article(text: str, path: Path, config: SiteConfig) -> Parsed:
     for key in ("authors", "regions", "themes", "reports"):
         if key not in names and key in meta:
             fields.names(key)  # still a list, even when the site does not publish the taxonomy
-    source = _source(fields, meta.get("source"), draft)
+    source = _source(fields, meta.get("source"))
     copyright_line = fields.text("copyright", meta.get("copyright"))
     if copyright_line:
         copyright_line = copyright_line.removeprefix("Copyright").lstrip(" ©").strip()
     warnings: list[Problem] = []
+    if not source.name:
+        _attribution_missing(fields, warnings, "source.name", draft,
+                             "add the original publication under `source: {name: …}`")
     if not copyright_line:
         _attribution_missing(fields, warnings, "copyright", draft,
                              'add `copyright: "Name, YEAR"` (without "Copyright ©")')
     publisher = fields.text("publisher", meta.get("publisher"))
     summary = fields.text("summary", meta.get("summary"))
     slug_text = fields.text("slug", meta.get("slug"))
-    slug = slugify(slug_text or title or "")
-    if (slug_text or title) and not slug:
-        fields.problem("slug" if slug_text else "title", "gives an empty URL slug",
-                       "add a `slug:` with letters or digits")
+    # The file name is the slug (the importer writes <slug>.md): stable when a title is edited.
+    slug = slugify(slug_text) if slug_text else slugify(path.stem) or slugify(title or "")
+    if not slug:
+        fields.problem("slug", "gives an empty URL slug", "add a `slug:` with letters or digits")
     if fields.problems:
         return Parsed(None, tuple(fields.problems), tuple(warnings))
     rendered = render(body, allow_html=config.allow_html, typographer=config.typographer)
@@ -235,7 +240,7 @@ def parse_article(text: str, path: Path, config: SiteConfig) -> Parsed:
     return Parsed(article, (), tuple(warnings))
 
 
-def _source(fields: _Fields, value: Any, draft: bool) -> Source:
+def _source(fields: _Fields, value: Any) -> Source:
     if value is None:
         value = {}
     if isinstance(value, str):
@@ -255,9 +260,6 @@ def _source(fields: _Fields, value: Any, draft: bool) -> Source:
                        "use the original's full address, or null")
         url = None
     date = fields.date("source.date", value.get("date"))
-    if not name:
-        _attribution_missing(fields, [], "source.name", draft,
-                             "add the original publication under `source: {name: …}`")
     return Source(name=name, url=url, date=date)
 
 

@@ -106,9 +106,10 @@ def load_theme(config: SiteConfig) -> Theme:
             if folder.is_relative_to(config.root):
                 dirs.append(folder)  # an override file put straight in themes/<name>/
     dirs = [d for d in dirs if d.is_dir()]
-    named = {layer.name: jinja2.FileSystemLoader(
-        [str(f / "templates") for f in layer.folders if (f / "templates").is_dir()])
-        for layer in layers}
+    # "name:x.html" is the theme's own template (its last folder: the built-in one when the
+    # site only overlays it), so an override can extend the template it replaces.
+    named = {layer.name: jinja2.FileSystemLoader(str(layer.folders[-1] / "templates"))
+             for layer in layers}
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader([str(d) for d in dirs]),
         jinja2.PrefixLoader(named, delimiter=":"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
 
@@ -12,6 +13,7 @@ MAX_SLUG = 100
 _APOSTROPHES = [["'", ""], ["\u2019", ""]]  # "Women's Rights" -> womens-rights
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """ASCII, lowercase, hyphenated; non-Latin text is transliterated (Jiří → jiri)."""
     return _slugify(text, max_length=MAX_SLUG, word_boundary=True, save_order=True,

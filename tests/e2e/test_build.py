@@ -16,7 +16,7 @@ def articles(count: int, **fields: object) -> dict[str, str]:
     files = {}
     for n in range(1, count + 1):
         day = f"2021-03-{n:02d}"
-        files[f"content/articles/2021/03/a{n}.md"] = article_text(
+        files[f"content/articles/2021/03/article-number-{n}.md"] = article_text(
             f"Body of article {n}.", title=f"Article number {n}", date=day, **fields)
     return files
 
@@ -44,7 +44,7 @@ def test_demo_archive_builds_with_every_link_resolving(demo: Path) -> None:
 
 def test_article_page_shows_attribution_and_links_terms(make_site) -> None:
     site = make_site({
-        "content/articles/2017/09/a.md": article_text(
+        "content/articles/2017/09/video-army-advances.md": article_text(
             "Para one.\n\nPara two.", title="Video: Army Advances", date="2017-09-02",
             authors=["South Front", "Jiří Dvořák"], regions=["Middle East & North Africa"],
             themes=["Terrorism", "US NATO War Agenda"], reports=["SYRIA"],
@@ -154,7 +154,7 @@ def test_sub_path_hosting_prefixes_every_internal_link(demo: Path) -> None:
 def test_drafts_are_left_out_unless_asked_for(make_site) -> None:
     site = make_site({
         "content/articles/a.md": article_text(title="Published"),
-        "content/articles/d.md": article_text(title="Work in progress", draft=True,
+        "content/articles/work-in-progress.md": article_text(title="Work in progress", draft=True,
                                               copyright=None),
     })
     build_site(site)
@@ -165,7 +165,7 @@ def test_drafts_are_left_out_unless_asked_for(make_site) -> None:
 
 
 def test_untrusted_html_in_bodies_is_escaped(make_site) -> None:
-    site = make_site({"content/articles/a.md": article_text(
+    site = make_site({"content/articles/scraped.md": article_text(
         "Before\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\nAfter",
         title="Scraped")})
     build_site(site)
@@ -175,7 +175,7 @@ def test_untrusted_html_in_bodies_is_escaped(make_site) -> None:
 
 
 def test_allow_html_sanitises_instead_of_escaping(make_site) -> None:
-    site = make_site({"content/articles/a.md": article_text(
+    site = make_site({"content/articles/scraped.md": article_text(
         '<p class="lead">Kept <b onclick="steal()">bold</b></p>\n\n<script>alert(1)</script>',
         title="Scraped")}, config="allow_html = true\n")
     build_site(site)
@@ -193,7 +193,7 @@ def test_second_build_rewrites_nothing_and_stale_files_go(make_site) -> None:
     again = build_site(site)
     assert again.written == 0 and again.removed == 0
     assert (output / "index.html").stat().st_mtime_ns == stamp
-    (site / "content/articles/2021/03/a1.md").unlink()
+    (site / "content/articles/2021/03/article-number-1.md").unlink()
     after = build_site(site)
     assert not (output / "2021/03/article-number-1").exists()
     assert after.removed == 1
@@ -204,7 +204,7 @@ def test_failed_build_leaves_previous_output_untouched(make_site) -> None:
     build_site(site)
     output = site / "output"
     before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
-    (site / "content/articles/2021/03/a3.md").write_text(
+    (site / "content/articles/2021/03/new.md").write_text(
         article_text(title="New", copyright=None))
     with pytest.raises(FolioError):
         build_site(site)
