@@ -36,7 +36,9 @@ class BuildReport:
 def build(config: SiteConfig, progress: Progress | None = None) -> BuildReport:
     """Build the site into its output folder; on any error the output is left as it was."""
     started = time.perf_counter()
-    check_output_dir(config.output_path, [config.root, config.content_path])
+    check_output_dir(config.output_path, config.root,
+                     [config.content_path, config.static_path, config.root / "templates",
+                      config.root / "themes"])
     site = load_site(config)
     theme = load_theme(config)
     jobs = plan(site)

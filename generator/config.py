@@ -138,6 +138,8 @@ _URL_PLACEHOLDERS: dict[str, set[str]] = {
 }
 _LIST_PATTERNS = {"year", "years", "term", "taxonomy.url", "taxonomy.index_url"}
 _TAXONOMY_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_RESERVED_KEYS = {"title", "date", "publisher", "source", "copyright", "summary", "slug",
+                  "draft", "url", "extra", "names", "terms"}
 
 
 def load_config(
@@ -249,8 +251,12 @@ def _parse_taxonomies(table: Any, term_pattern: str, problem: Any) -> tuple[Taxo
     result = []
     for key, entry in table.items():
         name = f"taxonomies.{key}"
-        if not _TAXONOMY_KEY_RE.match(key) or key in ("title", "date", "source", "slug"):
+        if not _TAXONOMY_KEY_RE.match(key):
             problem(name, "taxonomy names are lowercase front matter keys such as 'countries'")
+            continue
+        if key in _RESERVED_KEYS:
+            problem(name, f"'{key}' is an article field, not a taxonomy",
+                    "choose another name for the taxonomy")
             continue
         if not isinstance(entry, dict):
             problem(name, f"must be a table, not {_describe(entry)}",
@@ -295,6 +301,10 @@ def _check_pattern(name: str, kind: str, pattern: Any, problem: Any) -> bool:
         names = ", ".join("{" + u + "}" for u in sorted(allowed)) or "none"
         problem(name, f"unknown placeholder {{{sorted(unknown)[0]}}}", f"allowed: {names}")
         return False
+    if kind == "term" and "taxonomy" not in used:
+        problem(name, "must contain {taxonomy}, or the taxonomies would share one URL",
+                'e.g. "/{taxonomy}/{slug}/"')
+        return False
     if "slug" in allowed and "slug" not in used and kind != "taxonomy.index_url":
         problem(name, "must contain {slug}, or every page would share one URL")
         return False
@@ -315,23 +325,29 @@ def _suggest(key: str, known: Any) -> str:
 
 
 def _key_line(path: Path | None, dotted: str) -> int | None:
-    """Best-effort line of a (dotted) key in the TOML file, for error messages."""
+    """Best-effort line of a dotted key in the TOML file (under its [table] header, as a
+    dotted key, or inside an inline table on its parent's line), for error messages."""
     if path is None or not path.is_file():
         return None
-    *tables, last = dotted.split(".")
-    header = ".".join(tables)
-    key_re = re.compile(rf"^\s*\"?{re.escape(last)}\"?\s*=")
-    current = ""
+    wanted = dotted.replace(" ", "")
+    table = ""
+    fallback = None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
-            current = stripped.strip("[] ").replace(" ", "")
-            if current == dotted:
-                return number  # the key is a table: its header
+            table = stripped.strip("[] ").replace(" ", "").replace('"', "")
+            if table == wanted:
+                return number
             continue
-        if current == header and key_re.match(line):
+        if "=" not in stripped or stripped.startswith("#"):
+            continue
+        key = stripped.split("=", 1)[0].strip().replace(" ", "").replace('"', "")
+        full = f"{table}.{key}" if table else key
+        if full == wanted:
             return number
-    return None
+        if fallback is None and wanted.startswith(full + "."):
+            fallback = number  # e.g. an inline table holding the key
+    return fallback
 
 
 def for_test(root: Path, **overrides: Any) -> SiteConfig:

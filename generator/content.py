@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
 PAGES_DIR = "pages"
 ARTICLE_KEYS = ("title", "date", "publisher", "source", "copyright", "summary", "slug", "draft")
 _HANDLER = YAMLHandler()
+_COPYRIGHT_PREFIX = re.compile(r"^\s*(?:copyright\b\s*)?(?:©|\(c\))?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +205,7 @@ def parse_article(text: str, path: Path, config: SiteConfig) -> Parsed:
     source = _source(fields, meta.get("source"))
     copyright_line = fields.text("copyright", meta.get("copyright"))
     if copyright_line:
-        copyright_line = copyright_line.removeprefix("Copyright").lstrip(" ©").strip()
+        copyright_line = _COPYRIGHT_PREFIX.sub("", copyright_line).strip()
     warnings: list[Problem] = []
     if not source.name:
         _attribution_missing(fields, warnings, "source.name", draft,

@@ -66,9 +66,9 @@ def render(text: str, *, allow_html: bool = False, typographer: bool = True) -> 
 
 
 def _lead(tokens: list[Token]) -> str:
-    """Plain text of the first paragraph."""
+    """Plain text of the first top-level paragraph (not a quote's or a list's)."""
     for index, token in enumerate(tokens):
-        if token.type == "paragraph_open" and index + 1 < len(tokens):
+        if token.type == "paragraph_open" and token.level == 0 and index + 1 < len(tokens):
             text = _plain(tokens[index + 1])
             if text.strip():
                 return " ".join(text.split())

@@ -52,6 +52,8 @@ class Paginator:
     def links(self, window: int = 2) -> list[PageLink]:
         """Numbered links: first, last, and `window` pages either side of this one."""
         shown = {1, self.count, *range(self.number - window, self.number + window + 1)}
+        shown |= {n for n in range(2, self.count) if n - 1 in shown and n + 1 in shown}
+        # (a gap of one page shows that page instead of "…")
         links: list[PageLink] = []
         for n in range(1, self.count + 1):
             if n in shown:

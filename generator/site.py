@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import groupby
 
 from generator.config import SiteConfig
 from generator.errors import Problem
@@ -42,9 +41,13 @@ def assemble(
         Taxonomy(t, route(t.index_url, base).url, build_terms(plans[t.key], newest_first, t.key))
         for t in config.taxonomies
     )
+    by_year: dict[int, list[Article]] = {}
+    for article in newest_first:  # by the year as written, whatever the time zone
+        by_year.setdefault(article.year, []).append(article)
     years = tuple(
-        YearArchive(year, route(config.urls.year, base, year=f"{year:04d}").url, tuple(group))
-        for year, group in groupby(newest_first, key=lambda a: a.year)
+        YearArchive(year, route(config.urls.year, base, year=f"{year:04d}").url,
+                    tuple(by_year[year]))
+        for year in sorted(by_year, reverse=True)
     )
     shown_pages = []
     for page in sorted(pages, key=lambda p: p.slug):

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from generator.errors import OutputError, Problem
 
 MARKER = ".folio-output"
+KEEP = {".git"}  # never removed from the output root: people deploy by committing it
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +31,17 @@ def safe_relative(output_path: str) -> PurePosixPath:
     return path
 
 
-def check_output_dir(output_dir: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that holds the site's sources or someone else's files."""
+def check_output_dir(output_dir: Path, site_root: Path, sources: list[Path]) -> None:
+    """Refuse an output folder that holds or overlaps the site's sources, or someone else's
+    files: the build removes what it did not write."""
     resolved = output_dir.resolve()
-    for path in protected:
-        path = path.resolve()
-        if resolved == path or path.is_relative_to(resolved):
-            raise OutputError(Problem(f"output folder {output_dir} would contain {path}",
+    root = site_root.resolve()
+    if resolved == root or root.is_relative_to(resolved):
+        raise OutputError(Problem(f"output folder {output_dir} would contain the site {root}",
+                                  hint="choose an output folder such as SITE/output"))
+    for source in (s.resolve() for s in sources):
+        if resolved.is_relative_to(source) or source.is_relative_to(resolved):
+            raise OutputError(Problem(f"output folder {output_dir} overlaps {source}",
                                       hint="choose an output folder outside the sources"))
     if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / MARKER).exists():
         raise OutputError(Problem(
@@ -114,20 +119,26 @@ class OutputWriter:
         return WriteReport(len(self.staged), self.unchanged, removed)
 
     def _remove_stale(self) -> int:
+        """Delete files this build did not produce (never the root's .git), then empty folders."""
         removed = 0
-        for folder, dirs, files in os.walk(self.output_dir, topdown=False):
+        folders: list[Path] = []
+        for folder, dirs, files in os.walk(self.output_dir):
             folder_path = Path(folder)
+            if folder_path == self.output_dir:
+                dirs[:] = [d for d in dirs if d not in KEEP]
+            for name in dirs:
+                if (folder_path / name).is_symlink():
+                    (folder_path / name).unlink()
+                else:
+                    folders.append(folder_path / name)
             for name in files:
                 path = folder_path / name
                 if path.relative_to(self.output_dir).as_posix() not in self.kept:
                     path.unlink()
                     removed += 1
-            for name in dirs:
-                path = folder_path / name
-                if path.is_symlink():
-                    path.unlink()
-                elif not any(path.iterdir()):
-                    path.rmdir()
+        for folder in reversed(folders):  # deepest first
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
         return removed
 
 

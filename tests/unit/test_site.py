@@ -1,0 +1,177 @@
+"""assemble(): routes, terms, years and drafts, into one frozen Site."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.config import UrlConfig, for_test
+from generator.errors import Problem
+from generator.model import Article, Page, Source, TermRef
+from generator.site import assemble
+
+
+def make_article(slug: str, date: dt.date, draft: bool = False, **names: list[str]) -> Article:
+    return Article(
+        source_path=Path(f"content/{slug}.md"), title=slug.title(), date=date, slug=slug,
+        body_html="<p>x</p>", summary="x",
+        names={key: tuple(value) for key, value in names.items()},
+        source=Source("S"), publisher=None, copyright="C", draft=draft,
+    )
+
+
+def make_page(slug: str, draft: bool = False, menu: int | None = None) -> Page:
+    return Page(source_path=Path(f"content/pages/{slug}.md"), title=slug.title(), slug=slug,
+                body_html="", summary="", menu=menu, draft=draft)
+
+
+D = dt.date
+
+
+def test_articles_are_newest_first_whatever_the_input_order(tmp_path: Path) -> None:
+    articles = [make_article("b", D(2018, 5, 1)), make_article("a", D(2019, 1, 1)),
+                make_article("c", D(2017, 3, 1))]
+    config = for_test(tmp_path)
+    site = assemble(config, articles, [])
+    assert [a.slug for a in site.articles] == ["a", "b", "c"]
+    again = assemble(config, list(reversed(articles)), [])
+    assert [a.slug for a in again.articles] == ["a", "b", "c"]
+
+
+def test_same_day_order_is_stable_and_a_time_is_later_than_the_date(tmp_path: Path) -> None:
+    articles = [make_article("x", D(2017, 1, 1)), make_article("y", D(2017, 1, 1)),
+                make_article("timed", dt.datetime(2017, 1, 1, 9, 30))]
+    config = for_test(tmp_path)
+    first = [a.slug for a in assemble(config, articles, []).articles]
+    second = [a.slug for a in assemble(config, articles[::-1], []).articles]
+    assert first == second
+    assert first[0] == "timed"
+
+
+def test_aware_datetimes_are_ordered_by_instant(tmp_path: Path) -> None:
+    plus5 = dt.timezone(dt.timedelta(hours=5))
+    articles = [make_article("early", dt.datetime(2017, 1, 1, 12, 0, tzinfo=plus5)),  # 07:00Z
+                make_article("late", dt.datetime(2017, 1, 1, 8, 0))]
+    assert [a.slug for a in assemble(for_test(tmp_path), articles, []).articles] == [
+        "late", "early"]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "pattern", "url", "output_path"),
+    [
+        ("http://localhost:8000/", "/{year}/{month}/{slug}/", "/2017/09/a/",
+         "2017/09/a/index.html"),
+        ("https://example.org/archive/", "/{year}/{month}/{slug}/", "/archive/2017/09/a/",
+         "2017/09/a/index.html"),
+        ("http://localhost:8000/", "/{year}/{month}/{day}/{slug}.html", "/2017/09/02/a.html",
+         "2017/09/02/a.html"),
+    ],
+)
+def test_article_routes(tmp_path: Path, base_url: str, pattern: str, url: str,
+                        output_path: str) -> None:
+    config = for_test(tmp_path, base_url=base_url, urls=UrlConfig(article=pattern))
+    (article,) = assemble(config, [make_article("a", D(2017, 9, 2))], []).articles
+    assert (article.url, article.output_path) == (url, output_path)
+
+
+@pytest.mark.parametrize(("drafts", "shown"), [(False, ["published"]),
+                                                (True, ["draft", "published"])])
+def test_drafts_are_left_out_unless_asked_for(tmp_path: Path, drafts: bool,
+                                              shown: list[str]) -> None:
+    articles = [make_article("published", D(2017, 1, 1), regions=["Europe"]),
+                make_article("draft", D(2018, 1, 1), draft=True, regions=["Asia"])]
+    pages = [make_page("about"), make_page("wip", draft=True)]
+    site = assemble(for_test(tmp_path, drafts=drafts), articles, pages)
+    assert [a.slug for a in site.articles] == shown
+    (regions,) = [t for t in site.taxonomies if t.key == "regions"]
+    assert {t.name for t in regions.terms} == ({"Europe", "Asia"} if drafts else {"Europe"})
+    assert [y.year for y in site.years] == ([2018, 2017] if drafts else [2017])
+    assert [p.slug for p in site.pages] == (["about", "wip"] if drafts else ["about"])
+
+
+def test_a_draft_spelling_does_not_cause_a_merge(tmp_path: Path) -> None:
+    articles = [make_article("a", D(2017, 1, 1), regions=["Europe"]),
+                make_article("b", D(2017, 1, 2), draft=True, regions=["EUROPE"])]
+    assert assemble(for_test(tmp_path), articles, []).warnings == ()
+
+
+def test_articles_get_their_term_refs(tmp_path: Path) -> None:
+    articles = [make_article("a", D(2017, 1, 1), regions=["Middle East & North Africa"],
+                             authors=["Jiří Dvořák"]),
+                make_article("b", D(2017, 1, 2), regions=["middle east & north africa"],
+                             authors=["Jiří Dvořák"])]
+    site = assemble(for_test(tmp_path), articles, [])
+    newest = site.articles[0]
+    assert newest.terms["regions"] == (TermRef(
+        "Middle East & North Africa", "middle-east-north-africa",
+        "/regions/middle-east-north-africa/"),)
+    assert newest.authors == (TermRef("Jiří Dvořák", "jiri-dvorak", "/authors/jiri-dvorak/"),)
+    assert newest.terms["themes"] == ()
+    assert set(newest.terms) == {"regions", "themes", "authors", "reports"}
+
+
+def test_taxonomies_follow_the_config_with_terms_and_urls(tmp_path: Path) -> None:
+    config = for_test(tmp_path, base_url="https://example.org/archive/")
+    articles = [make_article("a", D(2017, 1, 1), themes=["Terrorism", "Economy"]),
+                make_article("b", D(2017, 1, 2), themes=["economy"])]
+    site = assemble(config, articles, [])
+    assert [t.key for t in site.taxonomies] == [t.key for t in config.taxonomies]
+    themes = next(t for t in site.taxonomies if t.key == "themes")
+    assert themes.url == "/archive/themes/"
+    assert [(t.name, t.count, t.url) for t in themes.terms] == [
+        ("Economy", 2, "/archive/themes/economy/"), ("Terrorism", 1, "/archive/themes/terrorism/")]
+    assert [a.slug for a in themes.terms[0].articles] == ["b", "a"]
+
+
+def test_merge_warnings_follow_the_given_warnings(tmp_path: Path) -> None:
+    given = Problem("an earlier warning")
+    articles = [make_article("a", D(2017, 1, 1), regions=["Europe"]),
+                make_article("b", D(2017, 1, 2), regions=["europe"])]
+    site = assemble(for_test(tmp_path), articles, [], [given])
+    assert site.warnings[0] is given
+    assert len(site.warnings) == 2
+    assert "merged" in site.warnings[1].message
+
+
+def test_years_group_articles_newest_first(tmp_path: Path) -> None:
+    articles = [make_article("a", D(2017, 3, 1)), make_article("b", D(2019, 1, 5)),
+                make_article("c", D(2019, 12, 31)), make_article("d", D(2017, 1, 1))]
+    config = for_test(tmp_path, base_url="https://example.org/archive/")
+    site = assemble(config, articles, [])
+    assert [(y.year, y.name, y.url, y.count) for y in site.years] == [
+        (2019, "2019", "/archive/2019/", 2), (2017, "2017", "/archive/2017/", 2)]
+    assert [[a.slug for a in y.articles] for y in site.years] == [["c", "b"], ["a", "d"]]
+
+
+def test_plain_pages_are_routed_and_sorted(tmp_path: Path) -> None:
+    config = for_test(tmp_path, urls=UrlConfig(page="/pages/{slug}/"))
+    site = assemble(config, [], [make_page("team/people"), make_page("about")])
+    assert [(p.slug, p.url, p.output_path) for p in site.pages] == [
+        ("about", "/pages/about/", "pages/about/index.html"),
+        ("team/people", "/pages/team/people/", "pages/team/people/index.html")]
+
+
+def test_the_site_is_frozen(tmp_path: Path) -> None:
+    site = assemble(for_test(tmp_path), [make_article("a", D(2017, 1, 1))], [])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        site.articles = ()  # type: ignore[misc]
+
+
+def test_an_empty_site(tmp_path: Path) -> None:
+    site = assemble(for_test(tmp_path), [], [])
+    assert site.articles == () and site.years == () and site.pages == ()
+    assert all(t.terms == () for t in site.taxonomies)
+
+
+def test_each_year_is_one_archive_with_aware_times(tmp_path: Path) -> None:
+    plus5 = dt.timezone(dt.timedelta(hours=5))
+    articles = [make_article("new-year-east", dt.datetime(2018, 1, 1, 1, 0, tzinfo=plus5)),
+                make_article("old-year", dt.datetime(2017, 12, 31, 22, 0)),
+                make_article("new-year", dt.datetime(2018, 1, 1, 10, 0))]
+    site = assemble(for_test(tmp_path), articles, [])
+    years = [y.year for y in site.years]
+    assert years == [2018, 2017]
+    assert sum(y.count for y in site.years) == 3
