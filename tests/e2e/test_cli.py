@@ -1,0 +1,100 @@
+"""The command line as a user runs it: exit codes, what it prints, init then build."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.cli import ProgressBar, main
+from tests.sitekit import article_text, page
+
+
+def folio(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_init_then_build_gives_a_working_site(tmp_path: Path) -> None:
+    site = tmp_path / "new-archive"
+    created = folio("init", str(site), "--title", 'The "Quoted" Archive')
+    assert created.returncode == 0, created.stderr
+    assert (site / "folio.toml").is_file() and (site / "templates").is_dir()
+    built = folio("build", str(site))
+    assert built.returncode == 0, built.stderr
+    assert "Built 1 articles" in built.stdout
+    home = page(site / "output", "/")
+    assert home.select_one(".site-title").get_text() == 'The "Quoted" Archive'
+    article_url = home.select_one(".card-title a")["href"]
+    article = page(site / "output", article_url)
+    assert article.select_one(".attribution-copyright") is not None
+    assert (site / "output/about/index.html").is_file()
+
+
+def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    result = folio("init", str(tmp_path))
+    assert result.returncode == 1
+    assert "not empty" in result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert not (tmp_path / "folio.toml").exists()
+
+
+def test_build_reports_counts_and_then_unchanged(make_site) -> None:
+    site = make_site({"content/articles/2020/01/one.md": article_text(title="One")})
+    first = folio("build", str(site))
+    assert first.returncode == 0, first.stderr
+    assert " 0 unchanged, 0 removed" in first.stdout
+    second = folio("build", str(site), "--output", str(site / "output"))
+    assert "0 files written" in second.stdout and "0 removed" in second.stdout
+
+
+def test_base_url_and_output_options(make_site, tmp_path: Path) -> None:
+    site = make_site({"content/articles/2020/01/one.md": article_text(title="One")})
+    out = tmp_path / "elsewhere"
+    result = folio("build", str(site), "--output", str(out), "--base-url",
+                   "https://user.github.io/archive")
+    assert result.returncode == 0, result.stderr
+    home = page(out, "/")
+    assert home.select_one(".card-title a")["href"] == "/archive/2020/01/one/"
+    assert not (site / "output").exists()
+
+
+def test_missing_site_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = folio("build", str(tmp_path / "nope"))
+    assert result.returncode == 1
+    assert "no such site folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_arguments_exit_2() -> None:
+    assert folio("build", "--no-such-flag").returncode == 2
+    assert folio().returncode == 2
+
+
+def test_version_and_main_entry_point(capsys) -> None:
+    assert folio("--version").stdout.startswith("folio ")
+    assert main(["build", "/definitely/not/here"]) == 1
+    assert "no such site folder" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_draws_on_a_terminal_only_for_large_builds() -> None:
+    screen = _Terminal()
+    bar = ProgressBar(screen)
+    for done in range(1, 1001):
+        bar(done, 1000)
+    bar.close()
+    text = screen.getvalue()
+    assert "1000/1000 pages" in text and text.endswith("\n")
+    assert text.count("\r") == 101  # one redraw per percent (0 to 100), not per page
+    small = _Terminal()
+    ProgressBar(small)(1, 10)
+    assert small.getvalue() == ""
+    piped = io.StringIO()
+    ProgressBar(piped)(500, 1000)
+    assert piped.getvalue() == ""
