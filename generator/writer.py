@@ -107,8 +107,9 @@ class OutputWriter:
     def commit(self) -> WriteReport:
         """Move staged files into place, then remove what this build did not produce."""
         self.output_dir.mkdir(parents=True, exist_ok=True)
-        (self.output_dir / MARKER).write_text("This folder is written by Folio; "
-                                               "stale files in it are removed.\n")
+        marker = self.output_dir / MARKER
+        if not marker.exists():
+            marker.write_text("This folder is written by Folio; stale files in it are removed.\n")
         for relative in self.staged:
             target = self.output_dir / relative
             _make_parent(target, self.output_dir)

@@ -193,3 +193,13 @@ def test_a_git_folder_at_the_output_root_is_never_removed(output: Path) -> None:
     assert (output / ".git/objects").is_dir()
     assert not (output / "stale.html").exists()
     assert report.removed == 1
+
+
+def test_a_rebuild_with_the_same_files_touches_nothing(output: Path) -> None:
+    build(output, {"index.html": b"x", "a/index.html": b"y"})
+    for path in output.rglob("*"):
+        if path.is_file():
+            age(path)
+    report = build(output, {"index.html": b"x", "a/index.html": b"y"})
+    assert report.written == 0
+    assert all(p.stat().st_mtime == OLD for p in output.rglob("*") if p.is_file())
