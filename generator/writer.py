@@ -106,13 +106,21 @@ class OutputWriter:
 
     def commit(self) -> WriteReport:
         """Move staged files into place, then remove what this build did not produce."""
-        self.output_dir.mkdir(parents=True, exist_ok=True)
+        marker_text = "This folder is written by Folio; stale files in it are removed.\n"
+        if not self.output_dir.exists():  # first build: the staging folder becomes the output
+            (self.staging / MARKER).write_text(marker_text)
+            self.output_dir.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging, self.output_dir)
+            return WriteReport(len(self.staged), self.unchanged, 0)
         marker = self.output_dir / MARKER
         if not marker.exists():
-            marker.write_text("This folder is written by Folio; stale files in it are removed.\n")
+            marker.write_text(marker_text)
+        ready: set[Path] = set()
         for relative in self.staged:
             target = self.output_dir / relative
-            _make_parent(target, self.output_dir)
+            if target.parent not in ready:
+                _make_parent(target, self.output_dir)
+                ready.add(target.parent)
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             os.replace(self.staging / relative, target)
@@ -146,9 +154,13 @@ class OutputWriter:
 def _make_parent(target: Path, root: Path) -> None:
     """Create the folders above `target`, replacing a stale file that stands in the way."""
     parent = target.parent
-    for ancestor in reversed([parent, *parent.parents]):
-        if ancestor.is_relative_to(root) and ancestor != root and ancestor.is_file():
-            ancestor.unlink()
+    if parent.is_dir():
+        return
+    for ancestor in reversed(parent.relative_to(root).parents[:-1]):  # outermost first
+        if (root / ancestor).is_file() or (root / ancestor).is_symlink():
+            (root / ancestor).unlink()
+    if parent.is_file() or parent.is_symlink():
+        parent.unlink()
     parent.mkdir(parents=True, exist_ok=True)
 
 
