@@ -165,7 +165,7 @@ def table(results: Sequence[Result]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def machine() -> list[str]:
+def machine(load: tuple[float, float, float]) -> list[str]:
     """Describe this machine, one Markdown list item per fact."""
 
     def first(path: str, key: str) -> str:
@@ -195,12 +195,18 @@ def machine() -> list[str]:
         f"- Memory: {memory}",
         f"- Python: {platform.python_implementation()} {platform.python_version()}",
         f"- OS: {platform.platform()}",
+        f"- Load average before the run: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}",
         f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
         f"- Commit: {commit or 'none'}",
     ]
 
 
-def report(results: Sequence[Result], args: argparse.Namespace, template: list[str]) -> str:
+def report(
+    results: Sequence[Result],
+    args: argparse.Namespace,
+    template: list[str],
+    load: tuple[float, float, float],
+) -> str:
     names = {sys.executable: "python", "{site}": "SITE", "{out}": "OUT"}
     command = shlex.join(names.get(part, part) for part in template)
     lines = [
@@ -213,7 +219,7 @@ def report(results: Sequence[Result], args: argparse.Namespace, template: list[s
         table(results),
         "Machine:",
         "",
-        *machine(),
+        *machine(load),
     ]
     return "\n".join(lines) + "\n"
 
@@ -248,6 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.cache_dir = args.cache_dir.resolve()
     args.cache_dir.mkdir(parents=True, exist_ok=True)
 
+    load = os.getloadavg()  # a busy machine makes slower, noisier figures
     results: list[Result] = []
     for n in sizes:
         try:
@@ -259,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(table(results), end="")
     if results and args.write:
         args.write.parent.mkdir(parents=True, exist_ok=True)
-        args.write.write_text(report(results, args, template), encoding="utf-8")
+        args.write.write_text(report(results, args, template, load), encoding="utf-8")
         log(f"wrote {args.write}")
     return 0 if len(results) == len(sizes) else 1
 
