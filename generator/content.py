@@ -224,13 +224,14 @@ def parse_article(text: str, path: Path, config: SiteConfig) -> Parsed:
         return Parsed(None, tuple(fields.problems), tuple(warnings))
     rendered = render(body, allow_html=config.allow_html, typographer=config.typographer)
     known = {*ARTICLE_KEYS, *names}
+    summary = summary or truncate_words(rendered.lead, config.summary_words)
     article = Article(
         source_path=path,
         title=title or "",
         date=date or dt.date.min,
         slug=slug,
         body_html=rendered.html,
-        summary=summary or truncate_words(rendered.lead, config.summary_words),
+        summary=summary,
         names=names,
         source=source,
         publisher=publisher,
@@ -238,6 +239,8 @@ def parse_article(text: str, path: Path, config: SiteConfig) -> Parsed:
         draft=draft,
         word_count=rendered.word_count,
         extra={k: v for k, v in meta.items() if k not in known},
+        digest=digest(text.encode("utf-8")),
+        meta_digest=digest(f"{fm_text}\0{summary}".encode()),
     )
     return Parsed(article, (), tuple(warnings))
 
@@ -307,7 +310,7 @@ def parse_page(text: str, path: Path, config: SiteConfig) -> Parsed:
     page = Page(
         source_path=path, title=title or "", slug=slug, body_html=rendered.html,
         summary=summary or truncate_words(rendered.lead, config.summary_words),
-        menu=menu, draft=draft,
+        menu=menu, draft=draft, digest=digest(text.encode("utf-8")),
         extra={k: v for k, v in meta.items() if k not in ("title", "slug", "menu", "draft",
                                                           "summary")},
     )

@@ -46,6 +46,8 @@ class Article:
     draft: bool = False
     word_count: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""  # of the whole file
+    meta_digest: str = ""  # of all but the body: what list pages can show of the article
     url: str = ""
     output_path: str = ""
     terms: dict[str, tuple[TermRef, ...]] = field(default_factory=dict)
@@ -79,6 +81,7 @@ class Page:
     menu: int | None = None
     draft: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""
     url: str = ""
     output_path: str = ""
 

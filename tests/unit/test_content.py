@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -165,7 +166,8 @@ def test_bom_and_crlf_parse_like_plain_lf(config: SiteConfig) -> None:
     windows = "\ufeff" + CONTRACT_EXAMPLE.replace("\n", "\r\n")
     plain = parse_ok(CONTRACT_EXAMPLE, config)
     article = parse_ok(windows, config)
-    assert article == plain
+    assert replace(article, digest="") == replace(plain, digest="")  # the bytes differ
+    assert article.digest != plain.digest
     assert "\r" not in article.body_html
 
 
