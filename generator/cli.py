@@ -66,16 +66,16 @@ def _build(args: argparse.Namespace) -> int:
 
         config = replace(config, output_dir=str(Path(args.output).resolve()))
     progress = None if args.quiet else ProgressBar(sys.stderr)
-    report = build(config, progress=progress)
+    report = build(config, progress=progress, workers=args.jobs, use_cache=not args.no_cache)
     if progress is not None:
         progress.close()
     for warning in report.warnings:
         print(f"warning: {warning.format(site_dir)}", file=sys.stderr)
     if not args.quiet:
         print(f"Built {report.articles} articles into {config.output_path}: "
-              f"{report.pages} pages; {report.written} files written, "
-              f"{report.unchanged} unchanged, {report.removed} removed "
-              f"in {report.seconds:.2f} s")
+              f"{report.pages} pages ({report.parsed} files read, {report.rendered} pages "
+              f"rendered); {report.written} files written, {report.unchanged} unchanged, "
+              f"{report.removed} removed in {report.seconds:.2f} s")
     return 0
 
 
@@ -92,22 +92,26 @@ class ProgressBar:
     """A one-line progress bar on a terminal; silent when not a terminal or for small sites."""
 
     def __init__(self, stream: TextIO, width: int = 30) -> None:
-        self.stream, self.width, self.shown = stream, width, -1
+        self.stream, self.width = stream, width
+        self.shown: tuple[str, int] | None = None
         self.active = stream.isatty()
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, phase: str, done: int, total: int) -> None:
         if not self.active or total < PROGRESS_MIN_PAGES:
             return
         percent = done * 100 // total
-        if percent == self.shown:
+        if (phase, percent) == self.shown:
             return
-        self.shown = percent
+        if self.shown and self.shown[0] != phase:
+            self.stream.write("\n")
+        self.shown = (phase, percent)
         filled = self.width * done // total
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\rrendering [{bar}] {done}/{total} pages")
+        unit = "files" if phase == "reading" else "pages"
+        self.stream.write(f"\r{phase:<9} [{bar}] {done}/{total} {unit}")
         self.stream.flush()
 
     def close(self) -> None:
-        if self.active and self.shown >= 0:
+        if self.active and self.shown is not None:
             self.stream.write("\n")
             self.stream.flush()

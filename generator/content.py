@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,6 +49,7 @@ class Parsed:
     item: Article | Page | None
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    digest: str = ""  # of the file's bytes, as read
 
 
 def discover(config: SiteConfig) -> list[SourceFile]:
@@ -72,15 +72,17 @@ def discover(config: SiteConfig) -> list[SourceFile]:
 def read_source(source: SourceFile, config: SiteConfig) -> Parsed:
     """Read and parse one content file."""
     try:
-        text = source.path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return Parsed(None, (Problem(f"not UTF-8 text (byte {exc.start})", path=source.path,
-                                    hint="save the file as UTF-8"),))
+        data = source.path.read_bytes()
     except OSError as exc:
         return Parsed(None, (Problem(f"cannot be read: {exc.strerror}", path=source.path),))
-    if source.kind == "page":
-        return parse_page(text, source.path, config)
-    return parse_article(text, source.path, config)
+    file_digest = digest(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Parsed(None, (Problem(f"not UTF-8 text (byte {exc.start})", path=source.path,
+                                    hint="save the file as UTF-8"),), digest=file_digest)
+    parse = parse_page if source.kind == "page" else parse_article
+    return replace(parse(text, source.path, config), digest=file_digest)
 
 
 def digest(data: bytes) -> str:
@@ -330,8 +332,3 @@ def _describe(value: Any) -> str:
     kinds = {bool: "true/false", int: "a number", float: "a number", str: "text",
              list: "a list", dict: "a mapping", dt.date: "a date", dt.datetime: "a date"}
     return f"{kinds.get(type(value), type(value).__name__)} ({value!r})"
-
-
-def iter_parsed(sources: list[SourceFile], config: SiteConfig) -> Iterator[Parsed]:
-    for source in sources:
-        yield read_source(source, config)

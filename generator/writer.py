@@ -71,33 +71,37 @@ class OutputWriter:
 
     def put(self, output_path: str, data: bytes) -> bool:
         """Stage `data` for `output_path` unless the output already has these bytes."""
+        staged = stage_bytes(self.output_dir, self.staging, output_path, data)
+        self.record(output_path, staged)
+        return staged
+
+    def record(self, output_path: str, staged: bool) -> None:
+        """Note an output staged elsewhere (by a worker process) or found unchanged."""
         relative = self._claim(output_path)
-        target = self.output_dir / relative
-        if _same_bytes(target, data):
+        if staged:
+            self.staged.append(relative.as_posix())
+        else:
             self.unchanged += 1
-            return False
-        staged = self.staging / relative
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(data)
-        self.staged.append(relative.as_posix())
-        return True
+
+    def keep(self, output_path: str) -> None:
+        """Keep an output this build did not need to render again."""
+        self.record(output_path, staged=False)
 
     def copy(self, output_path: str, source: Path) -> bool:
         """Stage a copy of a static file unless the output already has the same bytes."""
-        relative = self._claim(output_path)
+        relative = safe_relative(output_path)
         target = self.output_dir / relative
         try:
-            if target.stat().st_size == source.stat().st_size and \
-                    target.read_bytes() == source.read_bytes():
-                self.unchanged += 1
-                return False
+            same = target.stat().st_size == source.stat().st_size and \
+                target.read_bytes() == source.read_bytes()
         except OSError:
-            pass
-        staged = self.staging / relative
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, staged)
-        self.staged.append(relative.as_posix())
-        return True
+            same = False
+        if not same:
+            staged = self.staging / relative
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, staged)
+        self.record(output_path, not same)
+        return not same
 
     def _claim(self, output_path: str) -> PurePosixPath:
         relative = safe_relative(output_path)
@@ -162,6 +166,18 @@ def _make_parent(target: Path, root: Path) -> None:
     if parent.is_file() or parent.is_symlink():
         parent.unlink()
     parent.mkdir(parents=True, exist_ok=True)
+
+
+def stage_bytes(output_dir: Path, staging: Path, output_path: str, data: bytes) -> bool:
+    """Write `data` into the staging folder unless the output already holds these bytes.
+    Touches nothing shared, so worker processes can call it."""
+    relative = safe_relative(output_path)
+    if _same_bytes(output_dir / relative, data):
+        return False
+    staged = staging / relative
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_bytes(data)
+    return True
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

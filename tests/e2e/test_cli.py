@@ -87,14 +87,17 @@ def test_progress_bar_draws_on_a_terminal_only_for_large_builds() -> None:
     screen = _Terminal()
     bar = ProgressBar(screen)
     for done in range(1, 1001):
-        bar(done, 1000)
+        bar("reading", done, 1000)
+    for done in range(1, 2001):
+        bar("rendering", done, 2000)
     bar.close()
     text = screen.getvalue()
-    assert "1000/1000 pages" in text and text.endswith("\n")
-    assert text.count("\r") == 101  # one redraw per percent (0 to 100), not per page
+    assert "reading   [" in text and "1000/1000 files\n" in text  # a line per phase
+    assert "2000/2000 pages" in text and text.endswith("\n")
+    assert text.count("\r") == 2 * 101  # one redraw per percent (0-100) and phase
     small = _Terminal()
-    ProgressBar(small)(1, 10)
+    ProgressBar(small)("rendering", 1, 10)
     assert small.getvalue() == ""
     piped = io.StringIO()
-    ProgressBar(piped)(500, 1000)
+    ProgressBar(piped)("rendering", 500, 1000)
     assert piped.getvalue() == ""

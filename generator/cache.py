@@ -1,0 +1,169 @@
+"""What survives between builds, in one SQLite file under the site's `.folio-cache/`:
+
+- every content file's stat, digest and parse result (so only changed files are parsed);
+- every output's fingerprint (so only pages whose inputs changed are rendered);
+- the fingerprint of all inputs of the last good build (so a build with nothing changed
+  stops early).
+
+A cache from another Folio version, another parse configuration, or one that cannot be read
+is discarded: the build then starts clean, never from wrong data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+
+SCHEMA = 2
+CACHE_DIR = ".folio-cache"
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
+    digest TEXT, parsed BLOB);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER,
+    mtime_ns INTEGER);
+"""
+RACY_NS = 2_000_000_000  # a file changed this close to the cache's write may share its stat
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRecord:
+    fingerprint: str
+    size: int
+    mtime_ns: int
+
+
+class BuildCache:
+    """A connection to the cache file, or an in-memory stand-in when caching is off."""
+
+    def __init__(self, path: Path | None, key: str) -> None:
+        self.path = path
+        self.key = f"{SCHEMA}:{__version__}:{sys.version_info[:2]}:{key}"
+        self.db = self._open()
+        self.written_at = self._meta_int("written_at")
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path is None:
+            return self._connect(":memory:")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = self._connect(str(self.path))
+            stored = db.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
+            if stored is not None and stored[0] == self.key:
+                return db
+            db.close()
+        except sqlite3.DatabaseError:
+            pass  # corrupt or foreign: start again
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{self.path}{suffix}").unlink()
+        db = self._connect(str(self.path))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
+        db.commit()
+        return db
+
+    @staticmethod
+    def _connect(target: str) -> sqlite3.Connection:
+        db = sqlite3.connect(target, timeout=30)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.executescript(_TABLES)
+        return db
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> BuildCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- meta ------------------------------------------------------------------------------
+    def get(self, key: str) -> object | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except Exception:  # an unreadable entry is a miss, never an error
+            return None
+
+    def put(self, key: str, value: object) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                        (key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
+
+    def _meta_int(self, key: str) -> int:
+        value = self.get(key)
+        return value if isinstance(value, int) else 0
+
+    # -- sources ---------------------------------------------------------------------------
+    def source_records(self) -> dict[str, SourceRecord]:
+        rows = self.db.execute("SELECT path, size, mtime_ns, digest FROM sources")
+        return {path: SourceRecord(size, mtime, digest) for path, size, mtime, digest in rows}
+
+    def stat_is_trustworthy(self, record: SourceRecord) -> bool:
+        """A matching stat proves nothing for a file changed right around the last write."""
+        return record.mtime_ns < self.written_at - RACY_NS
+
+    def parsed(self, paths: Iterable[str]) -> dict[str, object]:
+        """Cached parse results for these paths (missing or unreadable ones left out)."""
+        found: dict[str, object] = {}
+        wanted = list(paths)
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            for path, blob in self.db.execute(
+                    f"SELECT path, parsed FROM sources WHERE path IN ({marks})", batch):
+                try:
+                    found[path] = pickle.loads(blob)
+                except Exception:
+                    continue
+        return found
+
+    def store_sources(self, entries: Iterable[tuple[str, SourceRecord, object | None]]) -> None:
+        """Record stats (and, where given, parse results) of content files."""
+        for path, record, parsed in entries:
+            if parsed is None:
+                self.db.execute("UPDATE sources SET size = ?, mtime_ns = ? WHERE path = ?",
+                                (record.size, record.mtime_ns, path))
+            else:
+                self.db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+                                (path, record.size, record.mtime_ns, record.digest,
+                                 pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)))
+
+    def forget_sources(self, paths: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM sources WHERE path = ?", ((p,) for p in paths))
+
+    # -- outputs ---------------------------------------------------------------------------
+    def output_records(self) -> dict[str, OutputRecord]:
+        rows = self.db.execute("SELECT path, fingerprint, size, mtime_ns FROM outputs")
+        return {path: OutputRecord(fp, size, mtime) for path, fp, size, mtime in rows}
+
+    def replace_outputs(self, records: dict[str, OutputRecord]) -> None:
+        self.db.execute("DELETE FROM outputs")
+        self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)",
+                            ((p, r.fingerprint, r.size, r.mtime_ns) for p, r in records.items()))
+
+    def update_outputs(self, records: dict[str, OutputRecord]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                            ((p, r.fingerprint, r.size, r.mtime_ns) for p, r in records.items()))
+
+    def commit(self) -> None:
+        self.put("written_at", time.time_ns())
+        self.db.commit()

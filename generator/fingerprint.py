@@ -1,0 +1,143 @@
+"""Fingerprints of what each page is made from, so an incremental build renders only pages
+whose inputs changed and its output stays byte-identical to a clean build.
+
+A page's fingerprint covers its templates (the chosen template and every template it
+extends, includes or imports), the configuration, the site-wide values every page sees, and
+its own context. Articles seen in lists count by everything but their body, unless a list
+template uses `body_html` or `word_count`; the page's own article counts whole. A term or a
+year counts with all of its articles on its own pages, and by name, URL and count in lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import jinja2
+from jinja2 import meta as jinja_meta
+
+from generator import __version__
+from generator.model import Article, Page, Taxonomy, Term, YearArchive
+from generator.pages import Job, Paginator, SiteInfo
+from generator.theme import Theme
+
+_BODY_FIELDS = re.compile(r"\b(body_html|word_count)\b")
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+
+
+class Fingerprinter:
+    """Computes page fingerprints; memoises per object within one build."""
+
+    def __init__(self, theme: Theme, info: SiteInfo, config_repr: str) -> None:
+        self.theme = theme
+        self.base = _digest(__version__, config_repr, repr(info))
+        self._templates: dict[tuple[str, ...], tuple[str, bool]] = {}
+        self._memo: dict[tuple[int, bool], str] = {}
+        self._keep: list[object] = []  # keeps memoised objects alive so ids stay unique
+
+    def job(self, job: Job) -> str:
+        template_fp, body_in_lists = self.template(job.templates)
+        context = sorted(job.context.items())
+        parts = [self._value(key, value, body_in_lists) for key, value in context]
+        return _digest(self.base, template_fp, job.route.url, job.route.output_path, *parts)
+
+    # -- templates -------------------------------------------------------------------------
+    def template(self, candidates: tuple[str, ...]) -> tuple[str, bool]:
+        """(digest of the chosen template and all it pulls in, whether lists show bodies)."""
+        if candidates not in self._templates:
+            try:
+                chosen = self.theme.env.select_template(candidates).name or ""
+            except jinja2.TemplateError:
+                chosen = ""
+            sources = self._closure(chosen)
+            body = chosen != "article.html" and any(_BODY_FIELDS.search(s) for _, s in sources)
+            digest = _digest(chosen, *(f"{name}\x1e{text}" for name, text in sources))
+            self._templates[candidates] = (digest, body)
+        return self._templates[candidates]
+
+    def _closure(self, name: str) -> list[tuple[str, str]]:
+        env = self.theme.env
+        seen: dict[str, str] = {}
+        pending = [name] if name else []
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            try:
+                source, _, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                seen[current] = ""
+                continue
+            seen[current] = source
+            try:
+                references = list(jinja_meta.find_referenced_templates(env.parse(source)))
+            except jinja2.TemplateSyntaxError:
+                continue
+            if any(ref is None for ref in references):  # a computed name: could be any template
+                return [(n, self._source(n)) for n in sorted(env.list_templates())]
+            pending.extend(ref for ref in references if ref is not None)
+        return sorted(seen.items())
+
+    def _source(self, name: str) -> str:
+        try:
+            return self.theme.env.loader.get_source(self.theme.env, name)[0]  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return ""
+
+    # -- context values --------------------------------------------------------------------
+    def _value(self, key: str, value: Any, body_in_lists: bool) -> str:
+        if isinstance(value, Article):
+            return self.article(value, whole=key == "article" or body_in_lists)
+        if isinstance(value, Term):
+            return self._own_term(value, body_in_lists)
+        if isinstance(value, YearArchive):
+            return self._memoised(value, body_in_lists, lambda: _digest(
+                "Y", value.year, value.url, *self._articles(value.articles, body_in_lists)))
+        if isinstance(value, Taxonomy):
+            return self._memoised(value, False, lambda: _digest(
+                "X", value.config, value.url, *(self._term_in_list(t) for t in value.terms)))
+        if isinstance(value, Paginator):
+            items = [self._item(item, body_in_lists) for item in value.items]
+            return _digest("G", value.number, value.count, value.total, value.per_page,
+                           *value.urls, *items)
+        if isinstance(value, Page):
+            return _digest("P", value.digest, value.url, value.output_path, value.slug)
+        return _digest(key, repr(value))
+
+    def article(self, article: Article, *, whole: bool) -> str:
+        return self._memoised(article, whole, lambda: _digest(
+            "A", article.digest if whole else article.meta_digest, article.source_path, article.url,
+            article.output_path, article.slug, repr(article.terms)))
+
+    def _articles(self, articles: Iterable[Article], whole: bool) -> list[str]:
+        return [self.article(a, whole=whole) for a in articles]
+
+    def _own_term(self, term: Term, body_in_lists: bool) -> str:
+        return self._memoised(term, body_in_lists, lambda: _digest(
+            "T", term.taxonomy, term.name, term.slug, term.url, *term.spellings,
+            *self._articles(term.articles, body_in_lists)))
+
+    @staticmethod
+    def _term_in_list(term: Term) -> str:
+        return f"{term.name}\x1e{term.slug}\x1e{term.url}\x1e{term.count}"
+
+    def _item(self, item: Any, body_in_lists: bool) -> str:
+        if isinstance(item, Article):
+            return self.article(item, whole=body_in_lists)
+        if isinstance(item, Term):
+            return self._term_in_list(item)
+        if isinstance(item, YearArchive):
+            return f"{item.year}\x1e{item.url}\x1e{item.count}"
+        return repr(item)
+
+    def _memoised(self, obj: object, flag: bool, compute: Any) -> str:
+        key = (id(obj), flag)
+        if key not in self._memo:
+            self._memo[key] = compute()
+            self._keep.append(obj)
+        return self._memo[key]

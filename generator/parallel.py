@@ -1,0 +1,56 @@
+"""Spread per-item work over processes: forked workers inherit the read-only site model,
+so only small task descriptions and results cross process boundaries."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+# Set by the parent just before it forks and cleared after: forked workers read their
+# function and its state from here instead of having them pickled for every task.
+_WORK: tuple[Callable[[Any, Any], Any], Any] | None = None
+
+
+def default_workers() -> int:
+    """How many processes to use: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run(func: Callable[[Any, Task], Result], state: Any, tasks: Sequence[Task],
+        workers: int) -> Iterator[Result]:
+    """Yield func(state, task) for every task, in order; in `workers` processes when it pays."""
+    if workers <= 1 or len(tasks) < 2 or not can_fork():
+        for task in tasks:
+            yield func(state, task)
+        return
+    global _WORK
+    _WORK = (func, state)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(workers, len(tasks))) as pool:
+            yield from pool.imap(_call, tasks)
+    finally:
+        _WORK = None
+
+
+def _call(task: Any) -> Any:
+    assert _WORK is not None, "parallel.run sets the work before forking"
+    func, state = _WORK
+    return func(state, task)
+
+
+def chunks(items: Sequence[Task], size: int) -> list[Sequence[Task]]:
+    """Consecutive slices of at most `size` items."""
+    return [items[start:start + size] for start in range(0, len(items), size)]
