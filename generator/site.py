@@ -20,22 +20,18 @@ def assemble(
     base = config.base_path
     published = [a for a in articles if config.drafts or not a.draft]
     published.sort(key=lambda a: (a.sort_key, str(a.source_path)))
-    routed = []
+    plans = {}
+    for taxonomy in config.taxonomies:
+        plans[taxonomy.key], merged = plan_terms(config, taxonomy, published)
+        warnings.extend(merged)
+    assembled = []
     for article in published:
         r = route(config.urls.article, base, year=f"{article.date.year:04d}",
                   month=f"{article.date.month:02d}", day=f"{article.date.day:02d}",
                   slug=article.slug)
-        routed.append(replace(article, url=r.url, output_path=r.output_path))
-
-    plans = {}
-    for taxonomy in config.taxonomies:
-        plans[taxonomy.key], merged = plan_terms(config, taxonomy, routed)
-        warnings.extend(merged)
-    with_terms = [
-        replace(a, terms={key: term_refs(a, plans[key], key) for key in plans})
-        for a in routed
-    ]
-    newest_first = tuple(reversed(with_terms))
+        terms = {key: term_refs(article, plans[key], key) for key in plans}
+        assembled.append(replace(article, url=r.url, output_path=r.output_path, terms=terms))
+    newest_first = tuple(reversed(assembled))
 
     taxonomies = tuple(
         Taxonomy(t, route(t.index_url, base).url, build_terms(plans[t.key], newest_first, t.key))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from slugify import slugify as _slugify
@@ -37,10 +36,10 @@ def route(pattern: str, base_path: str, **values: object) -> Route:
 
 def route_for(site_url: str, base_path: str) -> Route:
     """Pair a site-relative URL ("/regions/europe/") with its output file."""
-    clean = PurePosixPath("/" + site_url.strip("/"))
-    if ".." in clean.parts:
+    parts = [part for part in site_url.split("/") if part not in ("", ".")]
+    if ".." in parts:
         raise ValueError(f"URL leaves the site: {site_url!r}")
-    relative = clean.as_posix().lstrip("/")
+    relative = "/".join(parts)
     if site_url.endswith("/") or not relative:
         output_path = f"{relative}/index.html" if relative else "index.html"
         relative = f"{relative}/" if relative else ""
