@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
                            "https://user.github.io/archive/")
     build_cmd.add_argument("--drafts", action="store_true", help="include draft articles")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    build_cmd.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                           help="processes to render with (default: all CPUs)")
+    build_cmd.add_argument("--no-cache", action="store_true",
+                           help="ignore and do not write the build cache (.folio-cache/)")
     build_cmd.set_defaults(command=_build)
 
     init_cmd = commands.add_parser("init", help="create a new archive in DIR")
