@@ -12,6 +12,7 @@ from generator import __version__
 from generator.build import build
 from generator.config import load_config
 from generator.errors import FolioError
+from generator.importer.command import add_parser as add_import_parser
 from generator.scaffold import init_site
 
 PROGRESS_MIN_PAGES = 500
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     init_cmd.add_argument("site", metavar="DIR", help="folder to create (must be empty)")
     init_cmd.add_argument("--title", default="My archive", help="the archive's title")
     init_cmd.set_defaults(command=_init)
+    add_import_parser(commands)
     return parser
 
 

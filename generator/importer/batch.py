@@ -1,0 +1,222 @@
+"""A batch of inputs: read them all, decide what happens to each, then write.
+
+Every input gets one `Outcome`. Nothing is written until every input has been read and
+every output path checked, so two inputs that claim one path are both reported and neither
+is written. An existing file is replaced only with `force`, and only when the importer
+wrote it and nobody has edited it since (see `writer.is_untouched`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from generator.config import SiteConfig
+from generator.importer.convert import convert
+from generator.importer.readers import suffixes
+from generator.importer.record import ArticleImportError, ImportedArticle
+from generator.importer.writer import is_untouched, recorded_origin, relative_path, render
+
+#: Statuses, in the order a summary lists them; the last three fail the batch.
+STATUSES = ("imported", "updated", "unchanged", "skipped", "collision", "conflict", "failed")
+FAILURES = frozenset({"collision", "conflict", "failed"})
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one input. `output` is relative to the site folder."""
+
+    input: Path
+    status: str
+    output: PurePosixPath | None = None
+    article: ImportedArticle | None = None
+    message: str = ""  # why it was skipped or failed
+    category: str | None = None  # for failures: empty, not-text, not-an-article, truncated, …
+    text: str = ""  # the file to write (imported / updated)
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILURES
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.article.warnings if self.article is not None else ()
+
+    @property
+    def draft(self) -> bool:
+        return self.article is not None and self.article.draft
+
+
+@dataclass(frozen=True, slots=True)
+class BatchReport:
+    outcomes: tuple[Outcome, ...]
+    dry_run: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(outcome.warnings) for outcome in self.outcomes)
+
+    @property
+    def failed(self) -> bool:
+        return any(outcome.failed for outcome in self.outcomes)
+
+
+def run_batch(paths: Sequence[Path], config: SiteConfig, *, force: bool = False,
+              dry_run: bool = False) -> BatchReport:
+    """Import every input under `paths` into the site; the table of contents of `folio import`."""
+    inputs, missing = find_inputs(paths, config)
+    outcomes = [*missing, *(read_input(path) for path in inputs)]
+    decided = decide(outcomes, config, force=force)
+    if not dry_run:
+        write(decided, config.root)
+    return BatchReport(tuple(decided), dry_run=dry_run)
+
+
+def find_inputs(paths: Sequence[Path], config: SiteConfig) -> tuple[list[Path], list[Outcome]]:
+    """Files given, and the readable files in folders given (recursively, in name order);
+    the site's own content and output folders are never inputs."""
+    wanted = suffixes()
+    excluded = [config.content_path.resolve(), config.output_path.resolve()]
+    found: list[Path] = []
+    missing: list[Outcome] = []
+    for path in paths:
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found += [p for p in sorted(path.rglob("*"))
+                      if p.is_file() and p.suffix.lower() in wanted
+                      and not _hidden(p.relative_to(path))
+                      and not any(p.resolve().is_relative_to(x) for x in excluded)]
+        else:
+            missing.append(Outcome(path, "failed", category="missing",
+                                   message="no such file or folder"))
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values()), missing
+
+
+def _hidden(relative: PurePosixPath | Path) -> bool:
+    name = relative.name
+    return (any(part.startswith((".", "_")) for part in relative.parts)
+            or name.startswith("#") or name.endswith("~"))
+
+
+def read_input(path: Path) -> Outcome:
+    """Read and convert one input; failures become outcomes, never exceptions."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Outcome(path, "failed", category="unreadable",
+                       message=f"cannot be read: {exc.strerror}")
+    try:
+        article = convert(data, path)
+    except ArticleImportError as exc:
+        hint = exc.problems[0].hint
+        return Outcome(path, "failed", category=exc.category,
+                       message=exc.reason + (f" ({hint})" if hint else ""))
+    return Outcome(path, "imported", article=article, text=render(article))
+
+
+def decide(outcomes: Iterable[Outcome], config: SiteConfig, *, force: bool) -> list[Outcome]:
+    """Give every readable input its output path and final status."""
+    content = PurePosixPath(Path(config.content_dir).as_posix())
+    placed = [replace(o, output=content / relative_path(o.article))
+              if o.article is not None else o for o in outcomes]
+    claims: dict[PurePosixPath, list[int]] = defaultdict(list)
+    for index, outcome in enumerate(placed):
+        if outcome.article is not None and outcome.output is not None:
+            claims[outcome.output].append(index)
+    result = list(placed)
+    for output, indexes in claims.items():
+        digests = {_digest(placed[i]) for i in indexes}
+        if len(digests) > 1:
+            for i in indexes:
+                others = ", ".join(str(placed[j].input) for j in indexes if j != i)
+                result[i] = replace(placed[i], status="collision", category="collision",
+                                    text="", message=f"{output} would also be written by "
+                                    f"{others} (same title and month): give one a `slug:` by "
+                                    "hand, or import them one at a time")
+            continue
+        first, *duplicates = indexes
+        for i in duplicates:
+            result[i] = replace(placed[i], status="skipped", text="",
+                                message=f"same content as {placed[first].input}")
+        result[first] = _against_existing(placed[first], config.root / output, force)
+    return result
+
+
+def _digest(outcome: Outcome) -> str:
+    assert outcome.article is not None and outcome.article.origin is not None
+    return outcome.article.origin.digest
+
+
+def _against_existing(outcome: Outcome, target: Path, force: bool) -> Outcome:
+    """The status of an input whose output file may already exist."""
+    try:
+        existing = target.read_bytes()
+    except FileNotFoundError:
+        return outcome
+    except OSError as exc:
+        return replace(outcome, status="failed", category="unwritable", text="",
+                       message=f"{outcome.output} cannot be read: {exc.strerror}")
+    if existing == outcome.text.encode("utf-8"):
+        return replace(outcome, status="unchanged", text="")
+    try:
+        existing_text = existing.decode("utf-8")
+    except UnicodeDecodeError:
+        existing_text = ""
+    origin = recorded_origin(existing_text)
+    ours = outcome.article.origin if outcome.article is not None else None
+    if origin is not None and ours is not None and origin.file != ours.file \
+            and origin.digest == ours.digest:
+        return replace(outcome, status="unchanged", text="",
+                       message=f"already imported from {origin.file}")
+    if origin is not None and ours is not None and origin.file != ours.file \
+            and origin.digest != ours.digest:
+        return replace(outcome, status="collision", category="collision", text="",
+                       message=f"{outcome.output} already holds an article imported from "
+                       f"{origin.file} (same title and month): give one a `slug:` by hand")
+    untouched = origin is not None and is_untouched(existing_text)
+    if not force:
+        why = ("the importer's output for this input has changed" if untouched else
+               "it was edited since it was imported" if origin is not None else
+               "it was not written by the importer")
+        return replace(outcome, status="skipped", text="",
+                       message=f"{outcome.output} exists and differs ({why}); "
+                       + ("use --force to replace it" if untouched else "it is kept"))
+    if not untouched:
+        why = ("it was edited since it was imported" if origin is not None
+               else "it was not written by the importer")
+        return replace(outcome, status="conflict", category="edited", text="",
+                       message=f"{outcome.output} exists and {why}: --force never overwrites "
+                       "a curator's edits; move the file away to import it again, then carry "
+                       "your edits over")
+    return replace(outcome, status="updated")
+
+
+def write(outcomes: Iterable[Outcome], root: Path) -> None:
+    """Write the files of imported and updated inputs, each atomically."""
+    for outcome in outcomes:
+        if outcome.status in ("imported", "updated") and outcome.output is not None:
+            write_atomic(root / outcome.output, outcome.text)
+
+
+def write_atomic(target: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, then rename over the target."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,97 @@
+"""`folio import PATH... [--site DIR] [--force] [--dry-run] [--json]`: the command's edge.
+
+Prints one line per input (or one JSON record per input with --json) and a summary, with
+failures and warnings on stderr; the exit status is 1 when any input failed, collided or
+was refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from generator.config import load_config
+from generator.errors import FolioError
+from generator.importer.batch import BatchReport, Outcome, run_batch
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the `import` subcommand on the CLI's subparsers."""
+    parser = subparsers.add_parser(
+        "import", help="turn collected article page dumps into article files",
+        description="Import article page dumps (files, or folders searched recursively for "
+                    "*.txt and *.md) into content/articles/YYYY/MM/<slug>.md of a site.")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="dump files or folders of them")
+    parser.add_argument("--site", default=".", help="the site folder (default: .)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace files the importer wrote before (never a curator's edits)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="say what would happen, write nothing")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON record per input (the summary goes to stderr)")
+    parser.set_defaults(command=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    if not site.is_dir():
+        raise FolioError(f"{site}: no such site folder")
+    config = load_config(site)
+    report = run_batch(args.paths, config, force=args.force, dry_run=args.dry_run)
+    if args.json:
+        for outcome in report.outcomes:
+            print(json.dumps(record(outcome, report.dry_run), ensure_ascii=False))
+        print(summary(report), file=sys.stderr)
+    else:
+        print_report(report, sys.stdout, sys.stderr)
+    return 1 if report.failed else 0
+
+
+def record(outcome: Outcome, dry_run: bool) -> dict[str, Any]:
+    """The machine-readable record of one input."""
+    return {
+        "input": str(outcome.input),
+        "status": outcome.status,
+        "path": outcome.output.as_posix() if outcome.output is not None else None,
+        "draft": outcome.draft,
+        "warnings": list(outcome.warnings),
+        "error": outcome.category if outcome.failed else None,
+        "message": outcome.message or None,
+        "dry_run": dry_run,
+    }
+
+
+def print_report(report: BatchReport, out: TextIO, err: TextIO) -> None:
+    """One line per input on `out`; failures and warnings on `err`, as `folio build` does."""
+    for outcome in report.outcomes:
+        if outcome.failed:
+            print(f"error: {outcome.input}: {outcome.category}: {outcome.message}", file=err)
+        elif outcome.status == "skipped" or outcome.output is None:
+            print(f"{outcome.status:<10} {outcome.input}: {outcome.message}", file=out)
+        else:
+            draft = " (draft)" if outcome.draft else ""
+            note = f" ({outcome.message})" if outcome.message else ""
+            print(f"{outcome.status:<10} {outcome.input} -> {outcome.output}{draft}{note}",
+                  file=out)
+        for warning in outcome.warnings:
+            print(f"warning: {outcome.input}: {warning}", file=err)
+    print(summary(report), file=out)
+
+
+def summary(report: BatchReport) -> str:
+    drafts = sum(1 for o in report.outcomes if o.draft and o.status in ("imported", "updated"))
+    failed = sum(1 for o in report.outcomes if o.failed)
+    warnings = report.warning_count
+    text = (f"Summary: {report.count('imported')} imported"
+            + (f" ({drafts} draft{'s' if drafts != 1 else ''})" if drafts else "")
+            + f", {report.count('updated')} updated, {report.count('unchanged')} unchanged, "
+            f"{report.count('skipped')} skipped, {failed} failed, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}")
+    if report.dry_run:
+        text += " (dry run: nothing was written)"
+    return text
