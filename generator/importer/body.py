@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from generator.importer.text import plain_text
 
-_SEPARATOR = re.compile(r"^\s*(?:[*_—\u2013-]\s*)+$")
+_SEPARATOR = re.compile(r"^\s*(?:\\?[*_—\u2013-]\s*)+$")  # also "\*\*\*" from converters
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
 _SETEXT = re.compile(r"^\s{0,3}=+\s*$")

@@ -24,6 +24,7 @@ IMAGE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\]\(\s*(?P<target>[^()\s]*(?:\([^()\s
 _AUTOLINK = re.compile(r"<(?P<url>(?:https?|ftp|mailto):[^<>\s]*)>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`+)(?=\S)(.+?)(?<=\S)\1")
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
@@ -87,13 +88,18 @@ def drop_dead_links(text: str) -> str:
 
 def link_texts(text: str) -> list[tuple[str, str]]:
     """(text, target) of every link in a header or attribution line, texts tidied."""
-    return [(squash(m["text"]), m["target"]) for m in LOOSE_LINK.finditer(text)
+    return [(unescape(squash(m["text"])), m["target"]) for m in LOOSE_LINK.finditer(text)
             if squash(m["text"])]
 
 
 def unlink(text: str) -> str:
     """A header or attribution line with its links replaced by their texts."""
-    return squash(LOOSE_LINK.sub(lambda m: m["text"], text))
+    return unescape(squash(LOOSE_LINK.sub(lambda m: m["text"], text)))
+
+
+def unescape(text: str) -> str:
+    """Markdown's backslash escapes taken out (HTML-to-Markdown converters add them)."""
+    return _ESCAPE.sub(r"\1", text)
 
 
 def squash(text: str) -> str:

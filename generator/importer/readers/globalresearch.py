@@ -35,13 +35,22 @@ from generator.importer.readers.globalresearch_furniture import (
     strip_furniture,
 )
 from generator.importer.record import ImportedArticle, NotAnArticleError, TruncatedArticleError
-from generator.importer.text import LOOSE_LINK, drop_dead_links, squash, unlink, web_address
+from generator.importer.text import (
+    LOOSE_LINK,
+    drop_dead_links,
+    link_texts,
+    squash,
+    unescape,
+    unlink,
+    web_address,
+)
 from generator.model import Source
 
 PUBLISHER = "Global Research"
 HEADER_REACH = 15  # non-blank lines from the top in which the date line must appear
 
-_DATELINE = re.compile(rf"\bGlobal\s+Research\s*,?\s*(?P<date>{DATE})", re.IGNORECASE)
+_DATELINE = re.compile(rf"\[?\bGlobal\s+Research\]?(?:\([^()\s]*\))?\s*,?\s*(?P<date>{DATE})",
+                       re.IGNORECASE)
 _LABEL = re.compile(r"(?<![\w\[])(?P<label>Regions?|Themes?|In-?depth\s+Reports?)\s*:",
                     re.IGNORECASE)
 _BYLINE = re.compile(r"^(?:\*\*|__)?By\b\s*:?\s*", re.IGNORECASE)
@@ -184,6 +193,10 @@ def _title_and_byline(header: _Header, above: list[str]) -> None:
     above = [x for x in above if x not in labels or x == above[0]]
     for line in labels:
         _header_line(header, line)
+    source = next((x for x in above[1:] if not _BYLINE.match(x) and _is_source_line(x)), None)
+    if source is not None:  # "[Outlet](…) 1 September 2017" above the date
+        header.source_line = source
+        above = [x for x in above if x is not source]
     start = next((i for i, x in enumerate(above) if i > 0 and _BYLINE.match(x)), None)
     if start is None and above and (inline := list(_INLINE_BYLINE.finditer(above[-1]))):
         last = inline[-1]
@@ -252,15 +265,24 @@ def _read_tail(lines: Sequence[str], start: int) -> _Tail:
                 break
             tail_start = index
     tail = _Tail(start=tail_start)
-    for line in lines[tail_start:]:
-        for part in filter(None, (p.strip() for p in _TAIL_MARK.split(line))):
-            if (match := _ORIGINAL.match(part)) and tail.original is None:
-                tail.original, tail.complete = part[match.end():], True
-            elif (match := _COPYRIGHT.match(part)) and tail.copyright is None:
-                tail.copyright, tail.complete = part[match.end():], True
-            elif _ARTICLES_BY.match(part) or CLOSING.match(unlink(part).lstrip("[*_ ")):
-                tail.complete = True
+    parts = [p.strip() for line in lines[tail_start:] for p in _TAIL_MARK.split(line)]
+    parts = [p for p in parts if p]
+    for index, part in enumerate(parts):
+        following = parts[index + 1] if index + 1 < len(parts) else ""
+        if not following or _is_attribution_line(following):
+            following = ""  # a value on the line under its label ("… of this article is\nX")
+        if (match := _ORIGINAL.match(part)) and tail.original is None:
+            tail.original, tail.complete = part[match.end():].strip() or following, True
+        elif (match := _COPYRIGHT.match(part)) and tail.copyright is None:
+            tail.copyright, tail.complete = part[match.end():].strip() or following, True
+        elif _ARTICLES_BY.match(part) or CLOSING.match(unlink(part).lstrip("[*_ ")):
+            tail.complete = True
     return tail
+
+
+def _is_attribution_line(line: str) -> bool:
+    return bool(_ORIGINAL.match(line) or _COPYRIGHT.match(line) or _ARTICLES_BY.match(line)
+                or CLOSING.match(unlink(line).lstrip("[*_ ")))
 
 
 def _is_closing_line(line: str) -> bool:
@@ -333,8 +355,7 @@ def _copyright(text: str | None) -> str | None:
 
 
 def _links(text: str) -> list[tuple[str, str]]:
-    return [(squash(m["text"]), m["target"]) for m in LOOSE_LINK.finditer(text)
-            if squash(m["text"])]
+    return link_texts(text)
 
 
 def _authors(byline: str, articles_by: list[str], warnings: list[str]) -> list[str]:
@@ -361,7 +382,7 @@ def _names(text: str, *, terms: bool = False) -> list[str]:
     last = 0
     for match in LOOSE_LINK.finditer(text):
         names += split(_unlinked_part(text[last:match.start()]))
-        if name := squash(match["text"]):
+        if name := unescape(squash(match["text"])):
             names.append(name)
         last = match.end()
     names += split(_unlinked_part(text[last:]))
@@ -410,7 +431,7 @@ def _split_terms(text: str) -> list[str]:
 def _looks_like_person(name: str) -> bool:
     words = name.split()
     return 1 <= len(words) <= 6 and all(
-        w[0].isupper() or w[0].isdigit() or w.lower().strip(".") in _PARTICLES
+        w[0].isupper() or w.lower().strip(".") in _PARTICLES
         or re.match(r"^(?:al|el|d)[-'\u2019]", w, re.IGNORECASE) for w in words)
 
 

@@ -18,7 +18,7 @@ from generator.importer.record import (
 )
 from generator.importer.writer import front_matter
 from generator.model import Source
-from tests.unit.importer.dumps import CASES, SEED, dump
+from tests.unit.importer.dumps import CASES, DEFAULT_BODY, SEED, dump
 
 SEED_PARAGRAPHS = [
     "Pro-government forces, led by the Syrian Republican Guard, have liberated the strategic "
@@ -216,6 +216,23 @@ def test_headers_without_blank_lines_and_run_together() -> None:
                 "[Global Economy](#) In-depth Report: [SYRIA](#)\n\n" + dump().split(
                     "In-depth Report: [SYRIA](#)")[1])
     assert without_origin(read(one_line)) == without_origin(expected)
+
+
+def test_layouts_of_other_converters() -> None:
+    expected = without_origin(read(dump()))
+    variants = [
+        dump(dateline="[Global Research](https://www.globalresearch.ca/), September 02, 2017"),
+        dump(body=f"\\*\\*\\*\n\n{DEFAULT_BODY}\n\n\\*"),
+        dump(original="The original source of this article is\n[Original Outlet](#)",
+             copyright_line="Copyright ©\n[Ann Author](#), [Original Outlet](#), 2017"),
+        dump(byline="By [Ann Author](#)\n[Original Outlet](#) 1 September 2017",
+             source_line=None),
+        dump(byline="**By [Ann Author](#)**"),
+    ]
+    for text in variants:
+        assert without_origin(read(text)) == expected, text
+    escaped = read(dump(title="Video: ISIS\\' *Last* Stand", byline="By [Ann\\_Author](#)"))
+    assert escaped.title == "Video: ISIS' *Last* Stand" and escaped.authors == ("Ann_Author",)
 
 
 def test_windows_line_endings_bom_and_stray_spaces() -> None:
