@@ -195,8 +195,9 @@ def load_site(config: SiteConfig, cache: BuildCache, inputs: Inputs, workers: in
             to_parse.append(source)
     results = {key: value for key, value in cache.parsed([*trusted, *restat]).items()
                if isinstance(value, Parsed)}
-    to_parse += [source for source, _ in inputs.sources
-                 if str(source.path) not in results and source not in to_parse]
+    queued = {str(source.path) for source in to_parse}
+    to_parse += [source for source, _ in inputs.sources  # cached entries that did not load
+                 if str(source.path) not in results and str(source.path) not in queued]
     fresh = dict(zip((str(s.path) for s in to_parse),
                      _parse_all(to_parse, config, workers, progress), strict=True))
     results.update(fresh)
