@@ -70,7 +70,7 @@ def build(config: SiteConfig, progress: Progress | None = None, *,
                      [config.content_path, config.static_path, config.root / "templates",
                       config.root / "themes"])
     cache_path = config.root / CACHE_DIR / "build.sqlite" if use_cache else None
-    with BuildCache(cache_path, key=_parse_key(config)) as cache:
+    with parallel.few_collections(), BuildCache(cache_path, key=_parse_key(config)) as cache:
         inputs = scan_inputs(config)
         output_dir = str(config.output_path.resolve())
         previous = cache.output_records() if cache.get("output_dir") == output_dir else {}
