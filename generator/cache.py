@@ -15,7 +15,6 @@ import contextlib
 import pickle
 import sqlite3
 import sys
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +54,7 @@ class BuildCache:
         self.path = path
         self.key = f"{SCHEMA}:{__version__}:{sys.version_info[:2]}:{key}"
         self.db = self._open()
-        self.written_at = self._meta_int("written_at")
+        self.scanned_at = self._meta_int("scanned_at")
 
     def _open(self) -> sqlite3.Connection:
         if self.path is None:
@@ -118,8 +117,9 @@ class BuildCache:
         return {path: SourceRecord(size, mtime, digest) for path, size, mtime, digest in rows}
 
     def stat_is_trustworthy(self, record: SourceRecord) -> bool:
-        """A matching stat proves nothing for a file changed right around the last write."""
-        return record.mtime_ns < self.written_at - RACY_NS
+        """A matching stat proves nothing for a file changed right around the time it was
+        taken: a second change within the file system's clock tick keeps the same mtime."""
+        return record.mtime_ns < self.scanned_at - RACY_NS
 
     def parsed(self, paths: Iterable[str]) -> dict[str, object]:
         """Cached parse results for these paths (missing or unreadable ones left out)."""
@@ -164,6 +164,9 @@ class BuildCache:
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
                             ((p, r.fingerprint, r.size, r.mtime_ns) for p, r in records.items()))
 
+    def mark_scanned(self, scanned_at: int) -> None:
+        """Record when the stats just stored were taken."""
+        self.put("scanned_at", scanned_at)
+
     def commit(self) -> None:
-        self.put("written_at", time.time_ns())
         self.db.commit()

@@ -146,6 +146,7 @@ def load_config(
     site_dir: Path, *, base_url: str | None = None, drafts: bool = False
 ) -> SiteConfig:
     """Read `folio.toml` from `site_dir` (defaults when absent) and validate all of it."""
+    site_dir = site_dir.resolve()  # content paths are absolute: the watcher reports them so
     path = site_dir / CONFIG_NAME
     data: dict[str, Any] = {}
     if path.is_file():

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from generator.errors import Problem
+from generator import parallel
+from generator.errors import Problem, ThemeError
 from generator.pages import Job, SiteInfo
 from generator.theme import Theme
+from generator.writer import OutputWriter, stage_bytes
+
+MAX_TEMPLATE_PROBLEMS = 20
+PARALLEL_MIN_PAGES = 400
+CHUNK = 64
 
 
 def render(job: Job, theme: Theme, site: SiteInfo) -> bytes:
@@ -36,3 +44,54 @@ def template_problem(exc: Exception, job: Job) -> Problem:
     kind = "undefined value" if isinstance(exc, jinja2.UndefinedError) else type(exc).__name__
     return Problem(f"template error ({kind}): {exc}", path=path, line=line,
                    hint=f"while rendering {job.origin}")
+
+
+@dataclass(frozen=True, slots=True)
+class _RenderState:
+    jobs: Sequence[Job]
+    theme: Theme
+    info: SiteInfo
+    output_dir: Path
+    staging: Path
+
+
+def _render_chunk(state: _RenderState, indices: Sequence[int]
+                  ) -> list[tuple[int, bool | None, Problem | None]]:
+    """Render and stage some jobs: (index, staged?, problem) each. Runs in a worker."""
+    done: list[tuple[int, bool | None, Problem | None]] = []
+    for index in indices:
+        job = state.jobs[index]
+        try:
+            data = render(job, state.theme, state.info)
+        except Exception as exc:  # a template can raise anything; report it with its place
+            done.append((index, None, template_problem(exc, job)))
+            continue
+        staged = stage_bytes(state.output_dir, state.staging, job.route.output_path, data)
+        done.append((index, staged, None))
+    return done
+
+
+def render_all(jobs: Sequence[Job], theme: Theme, info: SiteInfo, writer: OutputWriter,
+               workers: int = 1, progress: Callable[[str, int, int], None] | None = None
+               ) -> None:
+    """Render jobs into the writer's staging folder, in worker processes when there are
+    many; template problems are collected (the first few distinct ones) and raised together."""
+    if len(jobs) < PARALLEL_MIN_PAGES:
+        workers = 1
+    state = _RenderState(jobs, theme, info, writer.output_dir, writer.staging)
+    problems: dict[tuple[object, ...], Problem] = {}
+    count = 0
+    for chunk in parallel.run(_render_chunk, state, parallel.chunks(range(len(jobs)), CHUNK),
+                              workers):
+        for index, staged, problem in chunk:
+            count += 1
+            if problem is not None:
+                problems.setdefault((problem.path, problem.line, problem.message), problem)
+            elif staged is not None:
+                writer.record(jobs[index].route.output_path, staged)
+        if progress is not None:
+            progress("rendering", count, len(jobs))
+        if len(problems) >= MAX_TEMPLATE_PROBLEMS:
+            break
+    if problems:
+        raise ThemeError(problems.values(), title="The theme failed to render")

@@ -108,8 +108,9 @@ class OutputWriter:
         self.kept.add(relative.as_posix())
         return relative
 
-    def commit(self) -> WriteReport:
-        """Move staged files into place, then remove what this build did not produce."""
+    def commit(self, *, remove_stale: bool = True) -> WriteReport:
+        """Move staged files into place, then (unless only a few pages were rebuilt) remove
+        what this build did not produce."""
         marker_text = "This folder is written by Folio; stale files in it are removed.\n"
         if not self.output_dir.exists():  # first build: the staging folder becomes the output
             (self.staging / MARKER).write_text(marker_text)
@@ -128,7 +129,7 @@ class OutputWriter:
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             os.replace(self.staging / relative, target)
-        removed = self._remove_stale()
+        removed = self._remove_stale() if remove_stale else 0
         return WriteReport(len(self.staged), self.unchanged, removed)
 
     def _remove_stale(self) -> int:

@@ -1,0 +1,150 @@
+"""Loading a site: stat every input, parse only the content files that changed, assemble."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import parallel
+from generator.cache import SourceRecord
+from generator.config import SiteConfig
+from generator.content import Parsed, SourceFile, digest, discover, read_source
+from generator.errors import ContentError, Problem, ThemeError
+from generator.model import Article, Page, Site
+from generator.site import assemble
+from generator.theme import theme_chain
+
+Progress = Callable[[str, int, int], None]
+PARALLEL_MIN_FILES = 200
+CHUNK = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything a build reads, by stat: content files, templates, static files, config."""
+
+    sources: list[tuple[SourceFile, os.stat_result]]
+    digest: str
+    newest_ns: int
+    scanned_at: int  # when the stats were taken (time.time_ns())
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """The parse of every content file, and which of them were parsed this time."""
+
+    parsed: dict[str, Parsed]
+    records: dict[str, SourceRecord]
+    fresh: frozenset[str]  # files parsed this time (the rest were reused)
+    restat: frozenset[str]  # reused files whose stat changed but not their bytes
+
+
+def scan_inputs(config: SiteConfig) -> Inputs:
+    """Stat every input: cheap, and enough to tell that nothing changed."""
+    scanned_at = time.time_ns()
+    sources = [(source, source.path.stat()) for source in discover(config)]
+    parts = [repr(config)]
+    newest = 0
+    for source, stat in sources:
+        parts.append(f"{source.path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}")
+        newest = max(newest, stat.st_mtime_ns)
+    for path in input_files(config):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}")
+        newest = max(newest, stat.st_mtime_ns)
+    return Inputs(sources, digest("\n".join(parts).encode()), newest, scanned_at)
+
+
+def input_folders(config: SiteConfig) -> list[Path]:
+    """The folders of templates and static files a build reads (besides content/)."""
+    folders = [config.root / "templates", config.static_path]
+    with contextlib.suppress(ThemeError):  # a missing theme is reported when it is loaded
+        folders += [folder for layer in theme_chain(config) for folder in layer.folders]
+    return folders
+
+
+def input_files(config: SiteConfig) -> list[Path]:
+    config_file = config.root / "folio.toml"
+    files = [config_file] if config_file.is_file() else []
+    for folder in input_folders(config):
+        if folder.is_dir():
+            files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+    return files
+
+
+def load_content(
+    config: SiteConfig, inputs: Inputs, known: dict[str, SourceRecord],
+    fetch: Callable[[Iterable[str]], dict[str, Parsed]], trust: Callable[[SourceRecord], bool],
+    workers: int = 1, progress: Progress | None = None,
+) -> Content:
+    """Parse what changed since `known`, reusing `fetch`ed results for the rest."""
+    stats = {str(source.path): stat for source, stat in inputs.sources}
+    reuse: list[str] = []
+    restat: dict[str, SourceRecord] = {}  # the same bytes under a new stat
+    to_parse: list[SourceFile] = []
+    for source, stat in inputs.sources:
+        key = str(source.path)
+        record = known.get(key)
+        if record is None:
+            to_parse.append(source)
+        elif record.size == stat.st_size and record.mtime_ns == stat.st_mtime_ns and \
+                trust(record):
+            reuse.append(key)
+        elif digest(source.path.read_bytes()) == record.digest:
+            restat[key] = SourceRecord(stat.st_size, stat.st_mtime_ns, record.digest)
+        else:
+            to_parse.append(source)
+    results = fetch([*reuse, *restat])
+    queued = {str(source.path) for source in to_parse}
+    to_parse += [source for source, _ in inputs.sources  # cached entries that did not load
+                 if str(source.path) not in results and str(source.path) not in queued]
+    fresh = dict(zip((str(s.path) for s in to_parse),
+                     _parse_all(to_parse, config, workers, progress), strict=True))
+    results.update(fresh)
+    records = {key: known[key] for key in reuse if key not in fresh}
+    records.update({key: rec for key, rec in restat.items() if key not in fresh})
+    records.update({key: SourceRecord(stats[key].st_size, stats[key].st_mtime_ns, p.digest)
+                    for key, p in fresh.items()})
+    parsed = {key: results[key] for key in stats}  # in discovery order
+    return Content(parsed, records, frozenset(fresh), frozenset(restat) - set(fresh))
+
+
+def assemble_parsed(config: SiteConfig, results: Iterable[Parsed]) -> Site:
+    """The site from parsed files; every problem in every file is reported at once."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    articles: list[Article] = []
+    pages: list[Page] = []
+    for parsed in results:
+        problems.extend(parsed.problems)
+        warnings.extend(parsed.warnings)
+        if isinstance(parsed.item, Article):
+            articles.append(parsed.item)
+        elif isinstance(parsed.item, Page):
+            pages.append(parsed.item)
+    if problems:
+        raise ContentError(problems, title="The archive cannot be built")
+    return assemble(config, articles, pages, warnings)
+
+
+def _parse_chunk(config: SiteConfig, sources: Sequence[SourceFile]) -> list[Parsed]:
+    return [read_source(source, config) for source in sources]
+
+
+def _parse_all(sources: list[SourceFile], config: SiteConfig, workers: int,
+               progress: Progress | None) -> list[Parsed]:
+    if len(sources) < PARALLEL_MIN_FILES:
+        workers = 1
+    results: list[Parsed] = []
+    for chunk in parallel.run(_parse_chunk, config, parallel.chunks(sources, CHUNK), workers):
+        results.extend(chunk)
+        if progress is not None:
+            progress("reading", len(results), len(sources))
+    return results
