@@ -68,9 +68,8 @@ class Archive:
             target.write_text(text.replace("title: ", f"title: Retitled {self.serial} ", 1))
         elif op == "term":
             region = REGIONS[(pick + self.serial) % len(REGIONS)]
-            lines = [f"- {region}" if line.startswith("- ") and "Europe" in line or
-                     line.startswith("- Asia") or line.startswith("- europe") or
-                     line.startswith("- Middle") else line for line in text.splitlines()]
+            lines = [f"- {region}" if line.startswith("- ") and line[2:] in REGIONS else line
+                     for line in text.splitlines()]
             target.write_text("\n".join(lines) + "\n")
         elif op == "delete":
             target.unlink()
