@@ -58,6 +58,18 @@ def _parser() -> argparse.ArgumentParser:
     init_cmd.add_argument("site", metavar="DIR", help="folder to create (must be empty)")
     init_cmd.add_argument("--title", default="My archive", help="the archive's title")
     init_cmd.set_defaults(command=_init)
+    serve_cmd = commands.add_parser("serve", help="build, serve and rebuild on every change")
+    serve_cmd.add_argument("site", nargs="?", default=".", help="site folder (default: .)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--port", type=int, default=None,
+                           help="port (default: 8000, or the next free one)")
+    serve_cmd.add_argument("--drafts", action="store_true", help="include draft articles")
+    serve_cmd.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve_cmd.add_argument("--poll", action="store_true",
+                           help="poll for changes (network or container mounts)")
+    serve_cmd.set_defaults(command=_serve)
+
     add_import_parser(commands)
     return parser
 
@@ -83,6 +95,16 @@ def _build(args: argparse.Namespace) -> int:
               f"rendered); {report.written} files written, {report.unchanged} unchanged, "
               f"{report.removed} removed in {report.seconds:.2f} s")
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from generator.server.serve import serve
+
+    site_dir = Path(args.site)
+    if not site_dir.is_dir():
+        raise FolioError(f"{site_dir}: no such site folder")
+    return serve(site_dir, host=args.host, port=args.port, drafts=args.drafts,
+                 open_browser=args.open, poll=args.poll)
 
 
 def _init(args: argparse.Namespace) -> int:

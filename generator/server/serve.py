@@ -1,0 +1,230 @@
+"""`folio serve`: build once, serve, then rebuild on every change and tell the pages.
+
+Threads: the HTTP server's, watchdog's, and one that debounces changes and runs builds one
+at a time. A failed build never stops the server: the last good site stays up and every
+page shows the problems until the next good build.
+"""
+
+from __future__ import annotations
+
+import errno
+import sys
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from generator.build import Builder, BuildReport
+from generator.config import SiteConfig, load_config
+from generator.errors import FolioError, Problem
+from generator.server.changes import Debouncer, Kind, Watched, classify, only_stylesheets
+from generator.server.events import Broadcaster, Event
+from generator.server.http import Preview, PreviewServer
+from generator.server.watch import start_watching
+from generator.theme import theme_chain
+
+PORT_TRIES = 20
+SITE_FOLDERS = ("content", "static", "templates", "themes")
+
+
+class PortInUse(FolioError):
+    """The port asked for is taken."""
+
+
+def bind(host: str, port: int, preview: Preview, *, exact: bool) -> PreviewServer:
+    """A server on host:port, or (unless `exact`) on the next free port."""
+    for candidate in range(port, port + (1 if exact else PORT_TRIES)):
+        try:
+            return PreviewServer((host, candidate), preview)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise FolioError(f"cannot listen on {host}:{candidate}: {exc.strerror}") \
+                    from None
+    if exact:
+        raise PortInUse(Problem(f"port {port} on {host} is already in use",
+                                hint=f"stop the other server, or choose one: --port {port + 1}"))
+    raise PortInUse(f"ports {port}-{port + PORT_TRIES - 1} on {host} are all in use")
+
+
+def problem_records(error: BaseException, root: Path) -> list[dict[str, object]]:
+    """Problems as the browser overlay shows them: file (relative to the site), line, text."""
+    if not isinstance(error, FolioError):
+        return [{"file": None, "line": None,
+                 "message": f"{type(error).__name__}: {error} (see the terminal)"}]
+    records = []
+    for problem in error.problems:
+        file = None
+        if problem.path is not None:
+            file = Problem("", path=problem.path).format(root).removesuffix(": ")
+        text = Problem(problem.message, key=problem.key, hint=problem.hint).format()
+        records.append({"file": file, "line": problem.line, "message": text})
+    return records
+
+
+class Session:
+    """One running preview: its config, builder, server, watcher and reload channel."""
+
+    def __init__(self, site_dir: Path, *, drafts: bool, host: str, port: int,
+                 exact_port: bool, poll: bool, out: TextIO = sys.stdout,
+                 err: TextIO = sys.stderr, quiet_period: float = 0.05) -> None:
+        self.site_dir, self.drafts, self.poll = site_dir.resolve(), drafts, poll
+        self.out, self.err = out, err
+        self.config = self._load_config()
+        self.broadcaster = Broadcaster()
+        self.preview = Preview(self.config.output_path, self.config.base_path, self.broadcaster)
+        self.builder = self._builder()
+        self.server = bind(host, port, self.preview, exact=exact_port)
+        self.debouncer = Debouncer(self.on_changes, quiet=quiet_period)
+        self.observer = None
+        self.threads: list[threading.Thread] = []
+        self.builds = 0  # good builds since start, for tests
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else host
+        return f"http://{shown}:{port}{self.preview.base_path}"
+
+    def _load_config(self) -> SiteConfig:
+        return load_config(self.site_dir, drafts=self.drafts)
+
+    def _builder(self) -> Builder:
+        return Builder(self.config, lock=self.preview.lock, workers=1)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Build (in parallel: no threads run yet), then serve and watch."""
+        started = time.perf_counter()
+        cold = Builder(self.config, lock=self.preview.lock)
+        try:
+            report = cold.build(remember=True)
+            self.builder = cold
+            self.builder.workers = 1  # later builds run beside threads: no forking then
+            self._say(f"Built {report.articles} articles, {report.pages} pages "
+                      f"in {time.perf_counter() - started:.2f} s")
+        except FolioError as exc:
+            self._problems(exc)
+        self._watch()
+        self._spawn(self.server.serve_forever, kwargs={"poll_interval": 0.1})
+        self._spawn(self.debouncer.run)
+
+    def stop(self) -> None:
+        self.debouncer.close()
+        if self.observer is not None:
+            self.observer.stop()
+        self.server.stop()
+        for thread in self.threads:
+            thread.join(timeout=2)
+        if self.observer is not None:
+            self.observer.join(timeout=2)
+
+    def _spawn(self, target: Callable[..., object], **kwargs: object) -> None:
+        thread = threading.Thread(target=target, daemon=True, **kwargs)  # type: ignore[arg-type]
+        thread.start()
+        self.threads.append(thread)
+
+    def _watched(self) -> Watched:
+        config = self.config
+        try:
+            theme_folders = tuple(f for layer in theme_chain(config) for f in layer.folders)
+        except FolioError:
+            theme_folders = ()
+        return Watched(
+            root=config.root, content=config.content_path, output=config.output_path,
+            static=(config.static_path, *(f / "static" for f in theme_folders)),
+            templates=(config.root / "templates", config.root / "themes", *theme_folders),
+            config=config.root / "folio.toml")
+
+    def _watch(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+        watched = self._watched()
+        self.watched = watched
+        folders = {watched.content, *watched.static, *watched.templates}
+        self.observer = start_watching(sorted(folders), [watched.root], self._notice,
+                                       poll=self.poll)
+
+    def _notice(self, path: Path) -> None:
+        if classify(path, self.watched) is not None:
+            self.debouncer.add(path)
+        elif path.parent == self.watched.root and path.name in SITE_FOLDERS and path.is_dir():
+            self.debouncer.add(path)  # a new top-level folder: watch it too
+
+    # -- rebuilding ------------------------------------------------------------------------
+    def on_changes(self, paths: set[Path]) -> None:
+        """Rebuild for these changed paths; tell the pages; never raise."""
+        kinds = {classify(p, self.watched) for p in paths}
+        new_folder = any(p.parent == self.watched.root and p.name in SITE_FOLDERS
+                         for p in paths)
+        started = time.perf_counter()
+        try:
+            if Kind.CONFIG in kinds:
+                self.config = self._load_config()
+                self.preview.output_dir = self.config.output_path
+                self.preview.base_path = self.config.base_path
+                self.builder = self._builder()
+            if Kind.CONFIG in kinds or Kind.TEMPLATE in kinds or new_folder:
+                self._watch()  # the theme chain or the folders may have changed
+            report = self.builder.build(paths)
+        except FolioError as exc:
+            self._problems(exc)
+            return
+        except Exception as exc:  # a bug must not take the preview down
+            traceback.print_exc(file=self.err)
+            self._problems(exc)
+            return
+        self.builds += 1
+        self._report(report, paths, time.perf_counter() - started)
+        if report.written or report.removed or self.broadcaster.problems:
+            if only_stylesheets(paths, self.watched):
+                self.broadcaster.publish(Event("css", {"version": self.broadcaster.version + 1}))
+            else:
+                self.broadcaster.publish(Event("reload", {}))
+
+    def _problems(self, error: BaseException) -> None:
+        text = error.format(self.config.root) if isinstance(error, FolioError) else str(error)
+        self._say(f"error: {text}", self.err)
+        self.broadcaster.publish(Event("problems",
+                                       {"problems": problem_records(error, self.config.root)}))
+
+    def _report(self, report: BuildReport, paths: set[Path], seconds: float) -> None:
+        names = ", ".join(sorted(_short(p, self.config.root) for p in paths)[:3])
+        more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+        self._say(f"{names}{more} changed: rendered {report.rendered} pages, wrote "
+                  f"{report.written}, removed {report.removed} in {seconds * 1000:.0f} ms")
+
+    def _say(self, text: str, stream: TextIO | None = None) -> None:
+        print(text, file=stream or self.out, flush=True)
+
+
+def _short(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def serve(site_dir: Path, *, host: str = "127.0.0.1", port: int | None = None,
+          drafts: bool = False, open_browser: bool = False, poll: bool = False) -> int:
+    """Run the preview until Ctrl-C."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {host}: anyone who can reach this machine can read the "
+              "preview", file=sys.stderr)
+    session = Session(site_dir, drafts=drafts, host=host, port=port or 8000,
+                      exact_port=port is not None, poll=poll)
+    if session.server.server_address[1] != (port or 8000):
+        print(f"Port {port or 8000} is in use; using {session.server.server_address[1]}.")
+    session.start()
+    print(f"Serving {session.config.title} at {session.url} (Ctrl-C stops)", flush=True)
+    if open_browser:
+        webbrowser.open(session.url)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nStopped.")
+    finally:
+        session.stop()
+    return 0
