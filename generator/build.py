@@ -163,7 +163,7 @@ class Builder:
         self.last = _Last(inputs.digest, site, info, theme, fingerprints, jobs, prints, outputs,
                           {str(job.context["article"].source_path): i
                            for i, job in enumerate(jobs) if "article" in job.context},
-                          any(fingerprints.template(t)[1] for t in {j.templates for j in jobs}))
+                          _lists_show_bodies(jobs, fingerprints))
         return BuildReport(
             articles=len(site.articles), pages=len(jobs), written=written.written,
             unchanged=written.unchanged, removed=written.removed,
@@ -272,6 +272,13 @@ class Builder:
             seconds=time.perf_counter() - started, warnings=last.site.warnings,
             parsed=len(edits), rendered=len(rendered),
         )
+
+
+def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:
+    """Whether a page other than an article's own shows article bodies or word counts."""
+    lists = {job.templates for job in jobs if "article" not in job.context and "page"
+             not in job.context}
+    return any(fingerprints.template(templates)[1] for templates in lists)
 
 
 def _parse_key(config: SiteConfig) -> str:

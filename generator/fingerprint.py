@@ -10,6 +10,7 @@ year counts with all of its articles on its own pages, and by name, URL and coun
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -24,6 +25,18 @@ from generator.pages import Job, Paginator, SiteInfo
 from generator.theme import Theme
 
 _BODY_FIELDS = re.compile(r"\b(body_html|word_count)\b")
+
+
+_PARSER = jinja2.Environment()
+
+
+@functools.lru_cache(maxsize=512)
+def _references(source: str) -> tuple[str | None, ...]:
+    """The templates a template's source extends, includes or imports (None: computed)."""
+    try:
+        return tuple(jinja_meta.find_referenced_templates(_PARSER.parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return ()
 
 
 def _digest(*parts: object) -> str:
@@ -74,10 +87,7 @@ class Fingerprinter:
                 seen[current] = ""
                 continue
             seen[current] = source
-            try:
-                references = list(jinja_meta.find_referenced_templates(env.parse(source)))
-            except jinja2.TemplateSyntaxError:
-                continue
+            references = _references(source)
             if any(ref is None for ref in references):  # a computed name: could be any template
                 return [(n, self._source(n)) for n in sorted(env.list_templates())]
             pending.extend(ref for ref in references if ref is not None)
