@@ -15,6 +15,7 @@ when only its body changed (`Builder._edit_bodies`).
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
@@ -63,6 +64,7 @@ class _Last:
     jobs: list[Job]
     prints: list[str]
     outputs: dict[str, OutputRecord]
+    manifest: list[str]  # every file in the output, pages and static alike
     article_jobs: dict[str, int]  # source path -> index of the article's own page
     lists_show_bodies: bool  # some list template shows body_html or word_count
 
@@ -114,10 +116,15 @@ class Builder:
         config = self.config
         inputs = scan_inputs(config)
         output_dir = str(config.output_path.resolve())
+        manifest: list[str] | None = None  # every file the last build left in the output
         if self.last is not None:
-            previous = self.last.outputs
+            previous, manifest = self.last.outputs, self.last.manifest
+        elif cache.get("output_dir") == output_dir:
+            previous = cache.output_records()
+            stored = cache.get("manifest")
+            manifest = stored if isinstance(stored, list) else None
         else:
-            previous = cache.output_records() if cache.get("output_dir") == output_dir else {}
+            previous = {}
         if not remember and self._nothing_changed(cache, inputs, previous):
             summary = cache.get("summary")
             if self.last is not None:
@@ -136,9 +143,10 @@ class Builder:
         info = site_info(site)
         fingerprints = Fingerprinter(theme, info, repr(config))
         prints = [fingerprints.job(job) for job in jobs]
+        out = str(config.output_path)
         todo = [i for i, job in enumerate(jobs)
                 if not _intact(previous.get(job.route.output_path), prints[i],
-                               config.output_path / job.route.output_path)]
+                               os.path.join(out, job.route.output_path))]
         todo_set = set(todo)
         with OutputWriter(config.output_path) as writer:
             for index, job in enumerate(jobs):
@@ -149,18 +157,21 @@ class Builder:
             for output_path, source in static.items():
                 writer.copy(output_path, source)
             with self.lock:
-                written = writer.commit()
+                written = writer.commit(previous=manifest)
+            manifest = sorted(writer.kept)
         outputs = {}
         for index, job in enumerate(jobs):
             path = job.route.output_path
-            outputs[path] = _record(config.output_path / path, prints[index]) \
+            outputs[path] = _record(os.path.join(out, path), prints[index]) \
                 if index in todo_set else previous[path]
         cache.replace_outputs(outputs)
+        cache.put("manifest", manifest)
         cache.put("output_dir", output_dir)
         cache.put("inputs", inputs.digest)
         cache.put("summary", (len(site.articles), len(jobs), site.warnings))
         cache.commit()
         self.last = _Last(inputs.digest, site, info, theme, fingerprints, jobs, prints, outputs,
+                          manifest,
                           {str(job.context["article"].source_path): i
                            for i, job in enumerate(jobs) if "article" in job.context},
                           _lists_show_bodies(jobs, fingerprints))
@@ -179,7 +190,8 @@ class Builder:
         scanned_at = self.scanned_at if self.last is not None else cache.scanned_at
         if inputs.newest_ns >= scanned_at - RACY_NS:
             return False  # an input changed around the last scan: its stat proves nothing
-        return all(_intact(record, record.fingerprint, self.config.output_path / path)
+        out = str(self.config.output_path)
+        return all(_intact(record, record.fingerprint, os.path.join(out, path))
                    for path, record in previous.items())
 
     def _load(self, cache: BuildCache, inputs: Inputs) -> Content:
@@ -256,7 +268,7 @@ class Builder:
         outputs = {}
         for index, job, fingerprint, _ in rendered:
             path = job.route.output_path
-            outputs[path] = _record(self.config.output_path / path, fingerprint)
+            outputs[path] = _record(os.path.join(self.config.output_path, path), fingerprint)
             last.jobs[index], last.prints[index] = job, fingerprint
         last.outputs.update(outputs)
         last.inputs = None
@@ -288,19 +300,19 @@ def _parse_key(config: SiteConfig) -> str:
                        ).encode())
 
 
-def _intact(record: OutputRecord | None, fingerprint: str, path: Path) -> bool:
+def _intact(record: OutputRecord | None, fingerprint: str, path: str) -> bool:
     """The output exists as the last build left it, made from the same inputs."""
     if record is None or record.fingerprint != fingerprint:
         return False
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return False
     return stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns
 
 
-def _record(path: Path, fingerprint: str) -> OutputRecord:
-    stat = path.stat()
+def _record(path: str, fingerprint: str) -> OutputRecord:
+    stat = os.stat(path)
     return OutputRecord(fingerprint, stat.st_size, stat.st_mtime_ns)
 
 

@@ -113,8 +113,9 @@ class Fingerprinter:
                 "X", value.config, value.url, *(self._term_in_list(t) for t in value.terms)))
         if isinstance(value, Paginator):
             items = [self._item(item, body_in_lists) for item in value.items]
+            urls = self._memoised(value.urls, False, lambda: _digest(*value.urls))  # shared
             return _digest("G", value.number, value.count, value.total, value.per_page,
-                           *value.urls, *items)
+                           urls, *items)
         if isinstance(value, Page):
             return _digest("P", value.digest, value.url, value.output_path, value.slug)
         return _digest(key, repr(value))

@@ -5,8 +5,10 @@ output untouched. Files whose bytes did not change are not rewritten; stale file
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -23,12 +25,14 @@ class WriteReport:
     removed: int
 
 
-def safe_relative(output_path: str) -> PurePosixPath:
-    """An output path that stays inside the output folder, or ValueError."""
-    path = PurePosixPath(output_path)
-    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in output_path:
+def safe_relative(output_path: str) -> str:
+    """A normalised output path ("a/b/index.html") that stays inside the output folder,
+    or ValueError."""
+    parts = [part for part in output_path.split("/") if part not in ("", ".")]
+    if output_path.startswith("/") or ".." in parts or not parts or "\\" in output_path \
+            or "\x00" in output_path:
         raise ValueError(f"output path leaves the output folder: {output_path!r}")
-    return path
+    return "/".join(parts)
 
 
 def check_output_dir(output_dir: Path, site_root: Path, sources: list[Path]) -> None:
@@ -79,7 +83,7 @@ class OutputWriter:
         """Note an output staged elsewhere (by a worker process) or found unchanged."""
         relative = self._claim(output_path)
         if staged:
-            self.staged.append(relative.as_posix())
+            self.staged.append(relative)
         else:
             self.unchanged += 1
 
@@ -103,14 +107,16 @@ class OutputWriter:
         self.record(output_path, not same)
         return not same
 
-    def _claim(self, output_path: str) -> PurePosixPath:
+    def _claim(self, output_path: str) -> str:
         relative = safe_relative(output_path)
-        self.kept.add(relative.as_posix())
+        self.kept.add(relative)
         return relative
 
-    def commit(self, *, remove_stale: bool = True) -> WriteReport:
-        """Move staged files into place, then (unless only a few pages were rebuilt) remove
-        what this build did not produce."""
+    def commit(self, *, remove_stale: bool = True,
+               previous: Collection[str] | None = None) -> WriteReport:
+        """Move staged files into place, then remove what this build did not produce: of the
+        `previous` build's files when that list is known, else of everything in the folder.
+        (A rebuild of a few pages passes remove_stale=False.)"""
         marker_text = "This folder is written by Folio; stale files in it are removed.\n"
         if not self.output_dir.exists():  # first build: the staging folder becomes the output
             (self.staging / MARKER).write_text(marker_text)
@@ -129,30 +135,53 @@ class OutputWriter:
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             os.replace(self.staging / relative, target)
-        removed = self._remove_stale() if remove_stale else 0
+        if not remove_stale:
+            removed = 0
+        elif previous is not None:
+            removed = self._remove_listed(set(previous) - self.kept)
+        else:
+            removed = self._remove_stale()
         return WriteReport(len(self.staged), self.unchanged, removed)
+
+    def _remove_listed(self, stale: set[str]) -> int:
+        """Delete these output files, then the folders they leave empty."""
+        removed = 0
+        folders: set[str] = set()
+        for relative in sorted(stale):
+            path = os.path.join(self.output_dir, relative)
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                os.unlink(path)
+                removed += 1
+            folders.update(p.as_posix() for p in PurePosixPath(relative).parents
+                           if p.as_posix() != ".")
+        for folder in sorted(folders, key=lambda f: -f.count("/")):  # deepest first
+            with contextlib.suppress(OSError):  # not empty, or already gone
+                os.rmdir(os.path.join(self.output_dir, folder))
+        return removed
 
     def _remove_stale(self) -> int:
         """Delete files this build did not produce (never the root's .git), then empty folders."""
         removed = 0
-        folders: list[Path] = []
-        for folder, dirs, files in os.walk(self.output_dir):
-            folder_path = Path(folder)
-            if folder_path == self.output_dir:
+        root = str(self.output_dir)
+        folders: list[str] = []
+        for folder, dirs, files in os.walk(root):
+            relative_folder = os.path.relpath(folder, root)
+            prefix = "" if relative_folder == "." else relative_folder.replace(os.sep, "/") + "/"
+            if not prefix:
                 dirs[:] = [d for d in dirs if d not in KEEP]
             for name in dirs:
-                if (folder_path / name).is_symlink():
-                    (folder_path / name).unlink()
+                path = os.path.join(folder, name)
+                if os.path.islink(path):
+                    os.unlink(path)
                 else:
-                    folders.append(folder_path / name)
+                    folders.append(path)
             for name in files:
-                path = folder_path / name
-                if path.relative_to(self.output_dir).as_posix() not in self.kept:
-                    path.unlink()
+                if prefix + name not in self.kept:
+                    os.unlink(os.path.join(folder, name))
                     removed += 1
         for folder in reversed(folders):  # deepest first
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
+            with contextlib.suppress(OSError):  # not empty
+                os.rmdir(folder)
         return removed
 
 

@@ -53,7 +53,8 @@ def classify(path: Path, watched: Watched) -> Kind | None:
     if _under(path, watched.content):
         relative = path.relative_to(watched.content)
         hidden = any(part.startswith((".", "_")) for part in relative.parts)
-        return Kind.CONTENT if path.suffix == ".md" and not hidden else None
+        # a folder (created, deleted or moved away) may hold articles: it counts too
+        return Kind.CONTENT if path.suffix in (".md", "") and not hidden else None
     if any(_under(path, folder) for folder in watched.static):
         return Kind.STATIC
     if any(_under(path, folder) for folder in watched.templates):

@@ -7,6 +7,7 @@ import contextlib
 import mimetypes
 import posixpath
 import queue
+import socket
 import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -45,10 +46,10 @@ def inject(html: bytes, version: int) -> bytes:
 def resolve(output_dir: Path, base_path: str, url_path: str) -> tuple[str, Path | None]:
     """Map a request path to ("file", path), ("redirect", None) for a folder without its
     slash, or ("missing", None). Never a path outside output_dir, whatever the request."""
-    decoded = unquote(url_path)
-    if "\x00" in decoded or "\\" in decoded or not decoded.startswith(base_path):
+    decoded, base = unquote(url_path), unquote(base_path)
+    if "\x00" in decoded or "\\" in decoded or not decoded.startswith(base):
         return "missing", None
-    relative = decoded[len(base_path):]
+    relative = decoded[len(base):]
     parts = relative.split("/")
     if any(part in ("..", ".") for part in parts) or posixpath.isabs(relative):
         return "missing", None
@@ -60,6 +61,8 @@ def resolve(output_dir: Path, base_path: str, url_path: str) -> tuple[str, Path 
         if not decoded.endswith("/"):
             return "redirect", None
         target = target / "index.html"
+    elif decoded.endswith("/"):
+        return "missing", None  # a file asked for as a folder: static hosts say 404 too
     if not target.is_file() or not target.resolve().is_relative_to(root):
         return "missing", None
     return "file", target
@@ -86,15 +89,20 @@ class PreviewHandler(BaseHTTPRequestHandler):
         preview = self.server.preview
         path = urlsplit(self.path).path
         if path == EVENTS_PATH:
-            self._events(preview.broadcaster)
+            if head:
+                self._send(HTTPStatus.OK, b"", "text/event-stream", head=True)
+            else:
+                self._events(preview.broadcaster)
             return
-        if preview.base_path != "/" and (path in ("", "/") or path + "/" == preview.base_path):
-            self._redirect(preview.base_path)  # the site lives under its sub-path
+        base = preview.base_path
+        if base != "/" and (path in ("", "/") or unquote(path) + "/" == unquote(base)):
+            self._redirect(base)  # the site lives under its sub-path
             return
         with preview.lock:  # never in the middle of a build's commit
-            outcome, target = resolve(preview.output_dir, preview.base_path, path)
+            outcome, target = resolve(preview.output_dir, base, path)
             if outcome == "redirect":
-                self._redirect(quote(unquote(path)) + "/")
+                query = urlsplit(self.path).query
+                self._redirect(quote(unquote(path)) + "/" + (f"?{query}" if query else ""))
                 return
             status = HTTPStatus.OK
             if target is None:
@@ -161,6 +169,8 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], preview: Preview) -> None:
         self.preview = preview
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, PreviewHandler)
 
     def handle_error(self, request: object, client_address: object) -> None:

@@ -36,6 +36,9 @@ class PortInUse(FolioError):
 
 def bind(host: str, port: int, preview: Preview, *, exact: bool) -> PreviewServer:
     """A server on host:port, or (unless `exact`) on the next free port."""
+    if not 0 <= port <= 65535:
+        raise FolioError(Problem(f"port {port} is not a port number",
+                                 hint="choose one from 1024 to 65535, e.g. --port 8000"))
     for candidate in range(port, port + (1 if exact else PORT_TRIES)):
         try:
             return PreviewServer((host, candidate), preview)

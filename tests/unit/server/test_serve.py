@@ -1,0 +1,177 @@
+"""`folio serve`: binding a port, problems as the browser shows them, and a running session
+that rebuilds on a change and tells the pages."""
+
+from __future__ import annotations
+
+import io
+import queue
+import socket
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ContentError, FolioError, Problem
+from generator.server.events import Broadcaster, Event
+from generator.server.http import Preview, PreviewServer
+from generator.server.serve import PORT_TRIES, PortInUse, Session, bind, problem_records
+from tests.sitekit import article_text
+
+HOST = "127.0.0.1"
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Preview:
+    return Preview(tmp_path, "/", Broadcaster())
+
+
+@pytest.fixture
+def servers() -> Iterator[list[PreviewServer]]:
+    """Servers that were bound but never served: closed, not stopped."""
+    made: list[PreviewServer] = []
+    yield made
+    for server in made:
+        server.server_close()
+
+
+def test_bind_on_a_free_port(preview: Preview, servers: list[PreviewServer]) -> None:
+    servers.append(bind(HOST, 0, preview, exact=True))
+    assert servers[0].server_address[1] > 0
+    assert servers[0].preview is preview
+
+
+def test_bind_to_a_taken_port_exactly_names_the_port(preview: Preview,
+                                                     servers: list[PreviewServer]) -> None:
+    servers.append(bind(HOST, 0, preview, exact=True))
+    port = servers[0].server_address[1]
+    with pytest.raises(PortInUse) as caught:
+        bind(HOST, port, preview, exact=True)
+    message = str(caught.value)
+    assert f"port {port} on {HOST} is already in use" in message
+    assert f"--port {port + 1}" in message
+
+
+def test_bind_to_a_taken_port_otherwise_takes_the_next_free_one(
+        preview: Preview, servers: list[PreviewServer]) -> None:
+    servers.append(bind(HOST, 0, preview, exact=True))
+    port = servers[0].server_address[1]
+    if port + PORT_TRIES > 65535:
+        pytest.skip("the free port is too near the top of the range")
+    servers.append(bind(HOST, port, preview, exact=False))
+    assert port < servers[1].server_address[1] < port + PORT_TRIES
+
+
+@pytest.mark.parametrize("port", [70000, -1])
+def test_bind_to_an_impossible_port_is_a_folio_error(preview: Preview, port: int) -> None:
+    with pytest.raises(FolioError, match=str(port)):
+        bind(HOST, port, preview, exact=True)
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback here")
+def test_bind_to_the_ipv6_loopback(preview: Preview, servers: list[PreviewServer]) -> None:
+    servers.append(bind("::1", 0, preview, exact=True))
+    assert servers[0].server_address[0] == "::1"
+
+
+# -- problem_records ---------------------------------------------------------------------
+
+
+def test_problem_records_give_file_relative_to_the_site_line_and_message(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    error = ContentError([
+        Problem("is required", path=root / "content/articles/a.md", line=3, key="title",
+                hint="add a title"),
+        Problem("not UTF-8 text", path=root / "content/b.md"),
+        Problem("no articles at all"),
+    ], title="The site cannot be built")
+    assert problem_records(error, root) == [
+        {"file": "content/articles/a.md", "line": 3,
+         "message": "'title': is required (add a title)"},
+        {"file": "content/b.md", "line": None, "message": "not UTF-8 text"},
+        {"file": None, "line": None, "message": "no articles at all"},
+    ]
+
+
+def test_problem_records_keep_a_path_outside_the_site_whole(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "themes-elsewhere/base.html"
+    [record] = problem_records(FolioError(Problem("bad", path=elsewhere)), tmp_path / "site")
+    assert record["file"] == str(elsewhere)
+
+
+def test_problem_records_of_another_exception_name_its_type(tmp_path: Path) -> None:
+    assert problem_records(KeyError("slug"), tmp_path) == [
+        {"file": None, "line": None, "message": "KeyError: 'slug' (see the terminal)"}]
+
+
+# -- a running session -------------------------------------------------------------------
+
+ARTICLE = "content/articles/2020/one.md"
+
+
+@pytest.fixture
+def session(make_site: Callable[..., Path]) -> Iterator[Session]:
+    site = make_site({ARTICLE: article_text(title="One"), "static/extra.css": "p {}\n"},
+                     config='title = "Preview test"\n')
+    running = Session(site, drafts=False, host=HOST, port=0, exact_port=True, poll=False,
+                      out=io.StringIO(), err=io.StringIO(), quiet_period=0.02)
+    running.start()
+    yield running
+    running.stop()
+
+
+def until_event(client: queue.Queue[Event | None], name: str, change: Callable[[], None],
+                timeout: float = 5.0) -> Event:
+    """Make `change` (again, in case the watcher was not yet listening) until `name` comes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        change()
+        retry = time.monotonic() + 0.5
+        while time.monotonic() < min(retry, deadline):
+            try:
+                event = client.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if event is not None and event.name == name:
+                return event
+    raise AssertionError(f"no {name!r} event within {timeout} s")
+
+
+def test_a_broken_article_shows_problems_and_keeps_the_last_good_site(
+        session: Session) -> None:
+    root = session.config.root
+    home = session.config.output_path / "index.html"
+    good_home = home.read_bytes()
+    client = session.broadcaster.connect()
+    source = root / ARTICLE
+    good = source.read_text()
+
+    event = until_event(client, "problems",
+                        lambda: source.write_text(good.replace("title: One", "title: [One")))
+    [record] = event.data["problems"]
+    assert record["file"] == ARTICLE
+    assert home.read_bytes() == good_home
+    assert session.broadcaster.problems == event.data["problems"]
+
+    until_event(client, "reload", lambda: source.write_text(good.replace("One", "Uno")))
+    assert session.broadcaster.problems == []
+    assert b"Uno" in home.read_bytes()
+
+
+def test_a_stylesheet_edit_swaps_styles_in_place(session: Session) -> None:
+    client = session.broadcaster.connect()
+    stylesheet = session.config.root / "static/extra.css"
+    serial = iter(range(1000))  # a new rule at every try, so each is a real change
+    event = until_event(client, "css",
+                        lambda: stylesheet.write_text(f"p {{ order: {next(serial)} }}"))
+    assert event.data == {"version": session.broadcaster.version}
+    assert (session.config.output_path / "extra.css").read_text() == stylesheet.read_text()
