@@ -33,10 +33,14 @@ class Broadcaster:
         self.lock = threading.Lock()
         self.problems: list[dict[str, Any]] = []
         self.version = 0  # counts good builds; pages use it to know they are current
+        self.closed = False
 
     def connect(self) -> queue.Queue[Event | None]:
         client: queue.Queue[Event | None] = queue.Queue()
         with self.lock:
+            if self.closed:  # a page that reconnects while the server stops: end at once
+                client.put(None)
+                return client
             self.clients.add(client)
             client.put(Event("hello", {"server": self.server_id, "version": self.version,
                                        "problems": self.problems}))
@@ -57,8 +61,9 @@ class Broadcaster:
                 client.put(event)
 
     def close(self) -> None:
-        """Wake every stream so its handler thread ends."""
+        """Wake every stream so its handler thread ends; refuse new ones."""
         with self.lock:
+            self.closed = True
             for client in self.clients:
                 client.put(None)
             self.clients.clear()

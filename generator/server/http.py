@@ -143,6 +143,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         client = broadcaster.connect()
         try:
+            self.wfile.write(b"retry: 500\n\n")  # reconnect quickly after a restart
+            self.wfile.flush()
             while True:
                 try:
                     event: Event | None = client.get(timeout=PING_SECONDS)
@@ -177,7 +179,9 @@ class PreviewServer(ThreadingHTTPServer):
         pass  # a browser that drops a connection is not an error worth a traceback
 
     def stop(self) -> None:
-        self.preview.broadcaster.close()
+        """Stop accepting, end every event stream (pages then reconnect to whatever serves
+        next), and close the socket."""
         self.shutdown()
+        self.preview.broadcaster.close()
         with contextlib.suppress(OSError):
             self.server_close()

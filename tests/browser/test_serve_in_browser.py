@@ -147,3 +147,25 @@ def test_sub_path_site_is_previewed_under_its_sub_path(tmp_path: Path, page) -> 
         assert failed == []
     finally:
         running.stop()
+
+
+@pytest.mark.browser
+def test_the_page_reloads_itself_when_the_server_restarts(tmp_path: Path, page) -> None:
+    site = make_demo(tmp_path / "site")
+    first = Session(site, drafts=False, host="127.0.0.1", port=0, exact_port=True,
+                    poll=False, out=io.StringIO(), err=io.StringIO())
+    port = first.server.server_address[1]
+    first.start()
+    page.goto(first.url)
+    ready(page)
+    page.evaluate("window.__beforeRestart = true")
+    first.stop()
+    page.wait_for_function("window.__folioReady === false", timeout=TIMEOUT)
+    second = Session(site, drafts=False, host="127.0.0.1", port=port, exact_port=True,
+                     poll=False, out=io.StringIO(), err=io.StringIO())
+    second.start()
+    try:
+        page.wait_for_function("window.__beforeRestart === undefined", timeout=TIMEOUT)
+        ready(page)  # a fresh page, connected to the new server
+    finally:
+        second.stop()

@@ -365,6 +365,8 @@ def test_the_events_stream_says_hello_then_follows_the_builds(serve) -> None:
         assert head.startswith(b"HTTP/1.1 200")
         assert b"Content-Type: text/event-stream" in head
         assert b"Cache-Control: no-store" in head
+        retry, buffer = read_event(sock, buffer)
+        assert retry == b"retry: 500"  # pages reconnect quickly after a restart
         hello, buffer = read_event(sock, buffer)
         assert hello.startswith(b"event: hello\ndata: ")
         assert running.broadcaster.server_id.encode() in hello
