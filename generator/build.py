@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
@@ -105,6 +106,10 @@ class Builder:
                 report = self._edit_bodies(changed, cache, started)
                 if report is not None:
                     return report
+            if self.last is None and not remember and self.cache_path is not None:
+                report = self._edit_bodies_from_cache(cache, started)
+                if report is not None:
+                    return report
             try:
                 return self._full(cache, started, remember)
             except BaseException:
@@ -142,18 +147,22 @@ class Builder:
         check_collisions(jobs, static)
         info = site_info(site)
         fingerprints = Fingerprinter(theme, info, repr(config))
-        prints = [fingerprints.job(job) for job in jobs]
         out = str(config.output_path)
-        todo = [i for i, job in enumerate(jobs)
-                if not _intact(previous.get(job.route.output_path), prints[i],
-                               os.path.join(out, job.route.output_path))]
+        if previous:  # what changed decides what is rendered
+            prints = [fingerprints.job(job) for job in jobs]
+            todo = [i for i, job in enumerate(jobs)
+                    if not _intact(previous.get(job.route.output_path), prints[i],
+                                   os.path.join(out, job.route.output_path))]
+        else:  # everything is rendered: the workers fingerprint as they go
+            prints, todo = [], list(range(len(jobs)))
         todo_set = set(todo)
         with OutputWriter(config.output_path) as writer:
             for index, job in enumerate(jobs):
                 if index not in todo_set:
                     writer.keep(job.route.output_path)
-            render_all([jobs[i] for i in todo], theme, info, writer, self.workers,
-                       self.progress)
+            rendered = render_all([jobs[i] for i in todo], theme, info, writer, self.workers,
+                                  self.progress, None if prints else fingerprints.job)
+            prints = prints or rendered
             for output_path, source in static.items():
                 writer.copy(output_path, source)
             with self.lock:
@@ -165,6 +174,15 @@ class Builder:
             outputs[path] = _record(os.path.join(out, path), prints[index]) \
                 if index in todo_set else previous[path]
         cache.replace_outputs(outputs)
+        shortcut = not _lists_show_bodies(jobs, fingerprints) and not any(
+            fingerprints.mentions(job.templates, _NEIGHBOUR_BODIES) for job in jobs[:1]
+            if "article" in job.context)
+        cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info}
+                  if shortcut else None)
+        if shortcut:
+            cache.store_article_jobs((str(jobs[i].context["article"].source_path),
+                                      _without_bodies(jobs[i]))
+                                     for i in todo if "article" in jobs[i].context)
         cache.put("manifest", manifest)
         cache.put("output_dir", output_dir)
         cache.put("inputs", inputs.digest)
@@ -217,7 +235,7 @@ class Builder:
         self.scanned_at = inputs.scanned_at
         cache.mark_scanned(inputs.scanned_at)
         cache.store_sources([
-            *((key, content.records[key], content.parsed[key]) for key in content.fresh),
+            *((key, content.records[key], content.blobs[key]) for key in content.fresh),
             *((key, content.records[key], None) for key in content.restat),
         ])
         cache.forget_sources(set(known) - set(content.parsed))
@@ -225,7 +243,77 @@ class Builder:
         self.parsed, self.records = content.parsed, content.records
         return content
 
-    # -- the shortcut for body edits -----------------------------------------------------------
+    # -- the shortcuts for body edits ----------------------------------------------------------
+    def _edit_bodies_from_cache(self, cache: BuildCache, started: float) -> BuildReport | None:
+        """`folio build` after editing articles' bodies only: re-render just their pages from
+        what the cache keeps of the last build, without loading the site. None when any
+        other input changed, or the cache cannot vouch for the last build."""
+        stored = cache.get("shortcut")
+        if not isinstance(stored, dict) or stored.get("config") != repr(self.config):
+            return None
+        inputs = scan_inputs(self.config)
+        if inputs.rest != stored.get("rest"):
+            return None
+        known = cache.source_records()
+        stats = {str(source.path): stat for source, stat in inputs.sources}
+        if known.keys() != stats.keys():
+            return None  # files were added or removed
+        changed = [key for key, stat in stats.items()
+                   if (known[key].size, known[key].mtime_ns) != (stat.st_size, stat.st_mtime_ns)
+                   or not cache.stat_is_trustworthy(known[key])]
+        if not changed or len(changed) > 20:
+            return None
+        jobs = cache.article_jobs(changed)
+        old = cache.parsed(changed)
+        previous = cache.output_records()
+        theme = load_theme(self.config)
+        fingerprints = Fingerprinter(theme, stored["info"], repr(self.config))
+        edits = []
+        for key in changed:
+            job, before = jobs.get(key), old.get(key)
+            if not isinstance(job, Job) or not isinstance(before, Parsed) or \
+                    not isinstance(before.item, Article):
+                return None
+            record = previous.get(job.route.output_path)
+            if record is None or record.fingerprint != fingerprints.job(job):
+                return None  # the stored page is not the one the last build wrote
+            if digest(Path(key).read_bytes()) == before.digest:
+                continue  # touched, not changed
+            parsed = read_source(SourceFile(Path(key), "article"), self.config)
+            item = parsed.item
+            if parsed.problems or not isinstance(item, Article) or \
+                    item.meta_digest != before.item.meta_digest:
+                return None
+            article = replace(job.context["article"], body_html=item.body_html,
+                              word_count=item.word_count, digest=item.digest)
+            edits.append((key, parsed, replace(job, context={**job.context, "article": article})))
+        rendered = [(key, parsed, job, render(job, theme, stored["info"]))
+                    for key, parsed, job in edits]
+        with OutputWriter(self.config.output_path) as writer:
+            for _, _, job, data in rendered:
+                writer.put(job.route.output_path, data)
+            with self.lock:
+                written = writer.commit(remove_stale=False)
+        out = str(self.config.output_path)
+        cache.update_outputs({job.route.output_path: _record(
+            os.path.join(out, job.route.output_path), fingerprints.job(job))
+            for _, _, job, _ in rendered})
+        cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
+                                               parsed.digest), parsed)
+                            for key, parsed, _, _ in rendered)
+        cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
+                                               known[key].digest), None)
+                            for key in changed if key not in {k for k, _, _ in edits})
+        cache.store_article_jobs((key, _without_bodies(job)) for key, _, job, _ in rendered)
+        cache.mark_scanned(inputs.scanned_at)
+        cache.put("inputs", inputs.digest)
+        cache.commit()
+        summary = cache.get("summary")
+        articles, pages, warnings = summary if isinstance(summary, tuple) else (0, 0, ())
+        return BuildReport(articles, pages, written.written, pages - written.written, 0,
+                           time.perf_counter() - started, warnings, parsed=len(edits),
+                           rendered=len(rendered))
+
     def _edit_bodies(self, changed: Collection[Path], cache: BuildCache,
                      started: float) -> BuildReport | None:
         """Re-render only the pages of articles whose body alone changed, or None when the
@@ -284,6 +372,17 @@ class Builder:
             seconds=time.perf_counter() - started, warnings=last.site.warnings,
             parsed=len(edits), rendered=len(rendered),
         )
+
+
+_NEIGHBOUR_BODIES = re.compile(r"\b(newer|older)\.(body_html|word_count)\b")
+
+
+def _without_bodies(job: Job) -> Job:
+    """An article page's job as the cache keeps it: its articles without their bodies (the
+    page's own is filled in again from its file; the neighbours' are not shown)."""
+    context = {key: replace(value, body_html="") if isinstance(value, Article) else value
+               for key, value in job.context.items()}
+    return replace(job, context=context)
 
 
 def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:

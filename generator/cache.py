@@ -21,7 +21,7 @@ from pathlib import Path
 
 from generator import __version__
 
-SCHEMA = 2
+SCHEMA = 3
 CACHE_DIR = ".folio-cache"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime_n
     digest TEXT, parsed BLOB);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER,
     mtime_ns INTEGER);
+CREATE TABLE IF NOT EXISTS article_pages (source TEXT PRIMARY KEY, job BLOB);
 """
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's write may share its stat
 
@@ -137,18 +138,23 @@ class BuildCache:
         return found
 
     def store_sources(self, entries: Iterable[tuple[str, SourceRecord, object | None]]) -> None:
-        """Record stats (and, where given, parse results) of content files."""
+        """Record stats (and, where given, parse results, or their pickles) of content
+        files. Nothing is kept when caching is off: the builder holds parses in memory."""
+        if self.path is None:
+            return
         for path, record, parsed in entries:
             if parsed is None:
                 self.db.execute("UPDATE sources SET size = ?, mtime_ns = ? WHERE path = ?",
                                 (record.size, record.mtime_ns, path))
             else:
+                blob = parsed if isinstance(parsed, bytes) else \
+                    pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)
                 self.db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
-                                (path, record.size, record.mtime_ns, record.digest,
-                                 pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)))
+                                (path, record.size, record.mtime_ns, record.digest, blob))
 
     def forget_sources(self, paths: Iterable[str]) -> None:
-        self.db.executemany("DELETE FROM sources WHERE path = ?", ((p,) for p in paths))
+        if self.path is not None:
+            self.db.executemany("DELETE FROM sources WHERE path = ?", ((p,) for p in paths))
 
     # -- outputs ---------------------------------------------------------------------------
     def output_records(self) -> dict[str, OutputRecord]:
@@ -167,6 +173,23 @@ class BuildCache:
     def mark_scanned(self, scanned_at: int) -> None:
         """Record when the stats just stored were taken."""
         self.put("scanned_at", scanned_at)
+
+    # -- article pages (for re-rendering one article's page without loading the site) ----
+    def article_jobs(self, sources: Iterable[str]) -> dict[str, object]:
+        found: dict[str, object] = {}
+        for source in sources:
+            row = self.db.execute("SELECT job FROM article_pages WHERE source = ?",
+                                  (source,)).fetchone()
+            if row is not None:
+                with contextlib.suppress(Exception):
+                    found[source] = pickle.loads(row[0])
+        return found
+
+    def store_article_jobs(self, jobs: Iterable[tuple[str, object]]) -> None:
+        if self.path is not None:
+            self.db.executemany("INSERT OR REPLACE INTO article_pages VALUES (?, ?)",
+                                ((source, pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
+                                 for source, job in jobs))
 
     def commit(self) -> None:
         self.db.commit()

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TextIO
 
 from generator import __version__
-from generator.build import build
 from generator.config import load_config
 from generator.errors import FolioError
 from generator.importer.command import add_parser as add_import_parser
@@ -75,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from generator.build import build
+
     site_dir = Path(args.site)
     if not site_dir.is_dir():
         raise FolioError(f"{site_dir}: no such site folder")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -54,19 +55,20 @@ class Parsed:
 
 def discover(config: SiteConfig) -> list[SourceFile]:
     """Every Markdown file under content/, in a stable order; editor and hidden files skipped."""
-    root = config.content_path
-    if not root.is_dir():
+    root = str(config.content_path)
+    if not os.path.isdir(root):
         return []
-    found = []
-    for path in sorted(root.rglob("*.md")):
-        relative = path.relative_to(root)
-        if any(part.startswith((".", "_")) for part in relative.parts) or not path.is_file():
-            continue
-        if path.name.startswith("#") or path.name.endswith("~"):
-            continue
-        kind = "page" if relative.parts[0] == PAGES_DIR else "article"
-        found.append(SourceFile(path, kind))
-    return found
+    found: list[tuple[tuple[str, ...], str]] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        relative = os.path.relpath(folder, root)
+        parts = () if relative == "." else tuple(relative.split(os.sep))
+        for name in files:
+            if name.endswith(".md") and not name.startswith((".", "_", "#")):
+                found.append(((*parts, name), os.path.join(folder, name)))
+    found.sort()
+    return [SourceFile(Path(path), "page" if parts[0] == PAGES_DIR and len(parts) > 1
+                       else "article") for parts, path in found]
 
 
 def read_source(source: SourceFile, config: SiteConfig) -> Parsed:

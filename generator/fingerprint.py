@@ -73,6 +73,14 @@ class Fingerprinter:
             self._templates[candidates] = (digest, body)
         return self._templates[candidates]
 
+    def mentions(self, candidates: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+        """Whether the chosen template or anything it pulls in matches `pattern`."""
+        try:
+            chosen = self.theme.env.select_template(candidates).name or ""
+        except jinja2.TemplateError:
+            return False
+        return any(pattern.search(source) for _, source in self._closure(chosen))
+
     def _closure(self, name: str) -> list[tuple[str, str]]:
         env = self.theme.env
         seen: dict[str, str] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Inputs:
     digest: str
     newest_ns: int
     scanned_at: int  # when the stats were taken (time.time_ns())
+    rest: str = ""  # digest of all but the content files: config, templates, static files
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,25 +43,26 @@ class Content:
     records: dict[str, SourceRecord]
     fresh: frozenset[str]  # files parsed this time (the rest were reused)
     restat: frozenset[str]  # reused files whose stat changed but not their bytes
+    blobs: dict[str, bytes]  # the fresh parses, pickled for the cache
 
 
 def scan_inputs(config: SiteConfig) -> Inputs:
     """Stat every input: cheap, and enough to tell that nothing changed."""
     scanned_at = time.time_ns()
-    sources = [(source, source.path.stat()) for source in discover(config)]
-    parts = [repr(config)]
-    newest = 0
-    for source, stat in sources:
-        parts.append(f"{source.path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}")
-        newest = max(newest, stat.st_mtime_ns)
+    sources = [(source, os.stat(str(source.path))) for source in discover(config)]
+    parts = [f"{source.path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}" for source, stat in sources]
+    newest = max((stat.st_mtime_ns for _, stat in sources), default=0)
+    rest = [repr(config)]
     for path in input_files(config):
         try:
             stat = path.stat()
         except OSError:
             continue
-        parts.append(f"{path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}")
+        rest.append(f"{path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}")
         newest = max(newest, stat.st_mtime_ns)
-    return Inputs(sources, digest("\n".join(parts).encode()), newest, scanned_at)
+    rest_digest = digest("\n".join(rest).encode())
+    return Inputs(sources, digest("\n".join([rest_digest, *parts]).encode()), newest,
+                  scanned_at, rest_digest)
 
 
 def input_folders(config: SiteConfig) -> list[Path]:
@@ -105,15 +108,16 @@ def load_content(
     queued = {str(source.path) for source in to_parse}
     to_parse += [source for source, _ in inputs.sources  # cached entries that did not load
                  if str(source.path) not in results and str(source.path) not in queued]
-    fresh = dict(zip((str(s.path) for s in to_parse),
-                     _parse_all(to_parse, config, workers, progress), strict=True))
+    parsed_now = _parse_all(to_parse, config, workers, progress)
+    fresh = {str(s.path): parsed for s, (parsed, _) in zip(to_parse, parsed_now, strict=True)}
+    blobs = {str(s.path): blob for s, (_, blob) in zip(to_parse, parsed_now, strict=True)}
     results.update(fresh)
     records = {key: known[key] for key in reuse if key not in fresh}
     records.update({key: rec for key, rec in restat.items() if key not in fresh})
     records.update({key: SourceRecord(stats[key].st_size, stats[key].st_mtime_ns, p.digest)
                     for key, p in fresh.items()})
     parsed = {key: results[key] for key in stats}  # in discovery order
-    return Content(parsed, records, frozenset(fresh), frozenset(restat) - set(fresh))
+    return Content(parsed, records, frozenset(fresh), frozenset(restat) - set(fresh), blobs)
 
 
 def assemble_parsed(config: SiteConfig, results: Iterable[Parsed]) -> Site:
@@ -134,15 +138,22 @@ def assemble_parsed(config: SiteConfig, results: Iterable[Parsed]) -> Site:
     return assemble(config, articles, pages, warnings)
 
 
-def _parse_chunk(config: SiteConfig, sources: Sequence[SourceFile]) -> list[Parsed]:
-    return [read_source(source, config) for source in sources]
+def _parse_chunk(config: SiteConfig, sources: Sequence[SourceFile]
+                 ) -> list[tuple[Parsed, bytes]]:
+    """Parse some files; each result also pickled, for the cache (in the worker, so the
+    parent does not have to)."""
+    results = []
+    for source in sources:
+        parsed = read_source(source, config)
+        results.append((parsed, pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)))
+    return results
 
 
 def _parse_all(sources: list[SourceFile], config: SiteConfig, workers: int,
-               progress: Progress | None) -> list[Parsed]:
+               progress: Progress | None) -> list[tuple[Parsed, bytes]]:
     if len(sources) < PARALLEL_MIN_FILES:
         workers = 1
-    results: list[Parsed] = []
+    results: list[tuple[Parsed, bytes]] = []
     for chunk in parallel.run(_parse_chunk, config, parallel.chunks(sources, CHUNK), workers):
         results.extend(chunk)
         if progress is not None:

@@ -53,38 +53,44 @@ class _RenderState:
     info: SiteInfo
     output_dir: Path
     staging: Path
+    fingerprint: Callable[[Job], str] | None
 
 
 def _render_chunk(state: _RenderState, indices: Sequence[int]
-                  ) -> list[tuple[int, bool | None, Problem | None]]:
-    """Render and stage some jobs: (index, staged?, problem) each. Runs in a worker."""
-    done: list[tuple[int, bool | None, Problem | None]] = []
+                  ) -> list[tuple[int, bool | None, Problem | None, str]]:
+    """Render and stage some jobs: (index, staged?, problem, fingerprint) each. Runs in a
+    worker; fingerprints are computed here too when the parent has none yet (cold builds)."""
+    done: list[tuple[int, bool | None, Problem | None, str]] = []
     for index in indices:
         job = state.jobs[index]
+        fingerprint = state.fingerprint(job) if state.fingerprint is not None else ""
         try:
             data = render(job, state.theme, state.info)
         except Exception as exc:  # a template can raise anything; report it with its place
-            done.append((index, None, template_problem(exc, job)))
+            done.append((index, None, template_problem(exc, job), fingerprint))
             continue
         staged = stage_bytes(state.output_dir, state.staging, job.route.output_path, data)
-        done.append((index, staged, None))
+        done.append((index, staged, None, fingerprint))
     return done
 
 
 def render_all(jobs: Sequence[Job], theme: Theme, info: SiteInfo, writer: OutputWriter,
-               workers: int = 1, progress: Callable[[str, int, int], None] | None = None
-               ) -> None:
+               workers: int = 1, progress: Callable[[str, int, int], None] | None = None,
+               fingerprint: Callable[[Job], str] | None = None) -> list[str]:
     """Render jobs into the writer's staging folder, in worker processes when there are
-    many; template problems are collected (the first few distinct ones) and raised together."""
+    many; template problems are collected (the first few distinct ones) and raised together.
+    Returns the jobs' fingerprints when `fingerprint` is given (else empty strings)."""
     if len(jobs) < PARALLEL_MIN_PAGES:
         workers = 1
-    state = _RenderState(jobs, theme, info, writer.output_dir, writer.staging)
+    state = _RenderState(jobs, theme, info, writer.output_dir, writer.staging, fingerprint)
     problems: dict[tuple[object, ...], Problem] = {}
+    prints = [""] * len(jobs)
     count = 0
     for chunk in parallel.run(_render_chunk, state, parallel.chunks(range(len(jobs)), CHUNK),
                               workers):
-        for index, staged, problem in chunk:
+        for index, staged, problem, job_print in chunk:
             count += 1
+            prints[index] = job_print
             if problem is not None:
                 problems.setdefault((problem.path, problem.line, problem.message), problem)
             elif staged is not None:
@@ -95,3 +101,4 @@ def render_all(jobs: Sequence[Job], theme: Theme, info: SiteInfo, writer: Output
             break
     if problems:
         raise ThemeError(problems.values(), title="The theme failed to render")
+    return prints

@@ -11,11 +11,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from generator.config import load_config
 from generator.errors import FolioError
-from generator.importer.batch import BatchReport, Outcome, run_batch
+
+if TYPE_CHECKING:  # the importer loads only when `folio import` runs
+    from generator.importer.batch import BatchReport, Outcome
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -41,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     site = Path(args.site)
     if not site.is_dir():
         raise FolioError(f"{site}: no such site folder")
+    from generator.importer.batch import run_batch
+
     config = load_config(site)
     report = run_batch(args.paths, config, force=args.force, dry_run=args.dry_run)
     if args.json:

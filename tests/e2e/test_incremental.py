@@ -196,3 +196,25 @@ def test_a_cache_entry_that_lies_is_caught_by_its_digest(tmp_path: Path) -> None
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     build(load_config(tmp_path), workers=1)
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def test_cli_body_edit_re_renders_one_page_from_the_cache(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    build(load_config(tmp_path), workers=1)
+    archive.apply("body", 2)
+    report = build(load_config(tmp_path), workers=1)
+    assert (report.parsed, report.rendered, report.written) == (1, 1, 1)
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+    again = build(load_config(tmp_path), workers=1)
+    assert again.rendered == 0 and again.written == 0  # and the cache knows it
+
+
+def test_cli_body_edit_takes_the_long_way_when_lists_show_bodies(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    write_tree(tmp_path, {"templates/index.html":
+                          "{% for a in paginator.items %}{{ a.body_html|safe }}{% endfor %}"})
+    build(load_config(tmp_path), workers=1)
+    archive.apply("body", 2)
+    report = build(load_config(tmp_path), workers=1)
+    assert report.rendered > 1
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
