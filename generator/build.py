@@ -28,7 +28,16 @@ from generator.config import SiteConfig
 from generator.content import Parsed, SourceFile, digest, read_source
 from generator.errors import OutputError, Problem
 from generator.fingerprint import Fingerprinter
-from generator.loading import Content, Inputs, assemble_parsed, load_content, scan_inputs
+from generator.loading import (
+    Content,
+    Inputs,
+    assemble_parsed,
+    content_stats,
+    inputs_digest,
+    load_content,
+    rest_digest,
+    scan_inputs,
+)
 from generator.model import Article, Site
 from generator.pages import Job, SiteInfo, plan, site_info
 from generator.render import render, render_all
@@ -116,6 +125,9 @@ class Builder:
                 self.last = None  # the next build starts from what is on disk
                 raise
 
+    def _templates_cache(self) -> Path | None:
+        return self.cache_path.parent / "templates" if self.cache_path is not None else None
+
     # -- the whole pipeline ------------------------------------------------------------------
     def _full(self, cache: BuildCache, started: float, remember: bool) -> BuildReport:
         config = self.config
@@ -141,7 +153,7 @@ class Builder:
                                    time.perf_counter() - started, warnings)
         content = self._load(cache, inputs)
         site = assemble_parsed(config, content.parsed.values())
-        theme = load_theme(config)
+        theme = load_theme(config, bytecode_cache=self._templates_cache())
         jobs = plan(site)
         static = theme.static_files(config)
         check_collisions(jobs, static)
@@ -177,7 +189,10 @@ class Builder:
         shortcut = not _lists_show_bodies(jobs, fingerprints) and not any(
             fingerprints.mentions(job.templates, _NEIGHBOUR_BODIES) for job in jobs[:1]
             if "article" in job.context)
-        cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info}
+        article_templates = {job.templates for job in jobs if "article" in job.context}
+        cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info,
+                               "templates": {t: fingerprints.template(t)
+                                             for t in article_templates}}
                   if shortcut else None)
         if shortcut:
             cache.store_article_jobs((str(jobs[i].context["article"].source_path),
@@ -251,11 +266,12 @@ class Builder:
         stored = cache.get("shortcut")
         if not isinstance(stored, dict) or stored.get("config") != repr(self.config):
             return None
-        inputs = scan_inputs(self.config)
-        if inputs.rest != stored.get("rest"):
+        rest = rest_digest(self.config)
+        if rest != stored.get("rest"):
             return None
         known = cache.source_records()
-        stats = {str(source.path): stat for source, stat in inputs.sources}
+        scanned_at = time.time_ns()
+        stats = content_stats(self.config)
         if known.keys() != stats.keys():
             return None  # files were added or removed
         changed = [key for key, stat in stats.items()
@@ -265,16 +281,16 @@ class Builder:
             return None
         jobs = cache.article_jobs(changed)
         old = cache.parsed(changed)
-        previous = cache.output_records()
-        theme = load_theme(self.config)
-        fingerprints = Fingerprinter(theme, stored["info"], repr(self.config))
+        theme = load_theme(self.config, bytecode_cache=self._templates_cache())
+        fingerprints = Fingerprinter(theme, stored["info"], repr(self.config),
+                                     stored.get("templates"))
         edits = []
         for key in changed:
             job, before = jobs.get(key), old.get(key)
             if not isinstance(job, Job) or not isinstance(before, Parsed) or \
                     not isinstance(before.item, Article):
                 return None
-            record = previous.get(job.route.output_path)
+            record = cache.output_record(job.route.output_path)
             if record is None or record.fingerprint != fingerprints.job(job):
                 return None  # the stored page is not the one the last build wrote
             if digest(Path(key).read_bytes()) == before.digest:
@@ -305,8 +321,8 @@ class Builder:
                                                known[key].digest), None)
                             for key in changed if key not in {k for k, _, _ in edits})
         cache.store_article_jobs((key, _without_bodies(job)) for key, _, job, _ in rendered)
-        cache.mark_scanned(inputs.scanned_at)
-        cache.put("inputs", inputs.digest)
+        cache.mark_scanned(scanned_at)
+        cache.put("inputs", inputs_digest(rest, stats))  # a next build with no edit stops early
         cache.commit()
         summary = cache.get("summary")
         articles, pages, warnings = summary if isinstance(summary, tuple) else (0, 0, ())

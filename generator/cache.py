@@ -161,6 +161,11 @@ class BuildCache:
         rows = self.db.execute("SELECT path, fingerprint, size, mtime_ns FROM outputs")
         return {path: OutputRecord(fp, size, mtime) for path, fp, size, mtime in rows}
 
+    def output_record(self, path: str) -> OutputRecord | None:
+        row = self.db.execute("SELECT fingerprint, size, mtime_ns FROM outputs WHERE path = ?",
+                              (path,)).fetchone()
+        return OutputRecord(*row) if row is not None else None
+
     def replace_outputs(self, records: dict[str, OutputRecord]) -> None:
         self.db.execute("DELETE FROM outputs")
         self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)",

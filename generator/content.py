@@ -55,6 +55,12 @@ class Parsed:
 
 def discover(config: SiteConfig) -> list[SourceFile]:
     """Every Markdown file under content/, in a stable order; editor and hidden files skipped."""
+    return [SourceFile(Path(path), kind) for path, kind in discover_paths(config)]
+
+
+def discover_paths(config: SiteConfig) -> list[tuple[str, str]]:
+    """(path, kind) of every content file, as plain strings: cheap enough to run on every
+    build of a large archive."""
     root = str(config.content_path)
     if not os.path.isdir(root):
         return []
@@ -67,8 +73,8 @@ def discover(config: SiteConfig) -> list[SourceFile]:
             if name.endswith(".md") and not name.startswith((".", "_", "#")):
                 found.append(((*parts, name), os.path.join(folder, name)))
     found.sort()
-    return [SourceFile(Path(path), "page" if parts[0] == PAGES_DIR and len(parts) > 1
-                       else "article") for parts, path in found]
+    return [(path, "page" if parts[0] == PAGES_DIR and len(parts) > 1 else "article")
+            for parts, path in found]
 
 
 def read_source(source: SourceFile, config: SiteConfig) -> Parsed:

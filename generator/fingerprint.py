@@ -46,10 +46,12 @@ def _digest(*parts: object) -> str:
 class Fingerprinter:
     """Computes page fingerprints; memoises per object within one build."""
 
-    def __init__(self, theme: Theme, info: SiteInfo, config_repr: str) -> None:
+    def __init__(self, theme: Theme, info: SiteInfo, config_repr: str,
+                 templates: dict[tuple[str, ...], tuple[str, bool]] | None = None) -> None:
         self.theme = theme
         self.base = _digest(__version__, config_repr, repr(info))
-        self._templates: dict[tuple[str, ...], tuple[str, bool]] = {}
+        # template fingerprints known from a build whose templates are unchanged
+        self._templates: dict[tuple[str, ...], tuple[str, bool]] = dict(templates or {})
         self._memo: dict[tuple[int, bool], str] = {}
         self._keep: list[object] = []  # keeps memoised objects alive so ids stay unique
 

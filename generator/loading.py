@@ -13,7 +13,7 @@ from pathlib import Path
 from generator import parallel
 from generator.cache import SourceRecord
 from generator.config import SiteConfig
-from generator.content import Parsed, SourceFile, digest, discover, read_source
+from generator.content import Parsed, SourceFile, digest, discover, discover_paths, read_source
 from generator.errors import ContentError, Problem, ThemeError
 from generator.model import Article, Page, Site
 from generator.site import assemble
@@ -50,8 +50,29 @@ def scan_inputs(config: SiteConfig) -> Inputs:
     """Stat every input: cheap, and enough to tell that nothing changed."""
     scanned_at = time.time_ns()
     sources = [(source, os.stat(str(source.path))) for source in discover(config)]
-    parts = [f"{source.path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}" for source, stat in sources]
     newest = max((stat.st_mtime_ns for _, stat in sources), default=0)
+    for path in input_files(config):
+        with contextlib.suppress(OSError):
+            newest = max(newest, path.stat().st_mtime_ns)
+    rest = rest_digest(config)
+    stats = {str(source.path): stat for source, stat in sources}
+    return Inputs(sources, inputs_digest(rest, stats), newest, scanned_at, rest)
+
+
+def inputs_digest(rest: str, stats: dict[str, os.stat_result]) -> str:
+    """One digest of every input's stat, content files in discovery order."""
+    parts = [f"{path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}" for path, stat in stats.items()]
+    return digest("\n".join([rest, *parts]).encode())
+
+
+def content_stats(config: SiteConfig) -> dict[str, os.stat_result]:
+    """Path -> stat of every content file, the same set `discover` finds, without building
+    SourceFile objects: the quick check of `folio build` after an edit."""
+    return {path: os.stat(path) for path, _ in discover_paths(config)}
+
+
+def rest_digest(config: SiteConfig) -> str:
+    """Digest of the configuration and the stats of every template and static file."""
     rest = [repr(config)]
     for path in input_files(config):
         try:
@@ -59,10 +80,7 @@ def scan_inputs(config: SiteConfig) -> Inputs:
         except OSError:
             continue
         rest.append(f"{path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}")
-        newest = max(newest, stat.st_mtime_ns)
-    rest_digest = digest("\n".join(rest).encode())
-    return Inputs(sources, digest("\n".join([rest_digest, *parts]).encode()), newest,
-                  scanned_at, rest_digest)
+    return digest("\n".join(rest).encode())
 
 
 def input_folders(config: SiteConfig) -> list[Path]:

@@ -96,7 +96,7 @@ def _extends(folders: tuple[Path, ...]) -> str | None:
     return None
 
 
-def load_theme(config: SiteConfig) -> Theme:
+def load_theme(config: SiteConfig, bytecode_cache: Path | None = None) -> Theme:
     """Build the Jinja environment for the site's theme chain."""
     layers = theme_chain(config)
     dirs: list[Path] = [config.root / "templates"]
@@ -122,6 +122,7 @@ def load_theme(config: SiteConfig) -> Theme:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(bytecode_cache),
     )
     env.filters.update(
         date=lambda value, fmt=None: format_date(value, fmt or config.date_format),
@@ -131,6 +132,17 @@ def load_theme(config: SiteConfig) -> Theme:
     )
     env.globals.update(static_url=lambda path: config.base_path + path.lstrip("/"))
     return Theme(layers, tuple(dirs), env)
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (keyed by each template's source checksum)."""
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def format_date(value: Any, fmt: str) -> str:
