@@ -46,11 +46,18 @@ DEFAULT_TAXONOMIES: dict[str, tuple[str, str]] = {
     "themes": ("Themes", "Theme"),
     "authors": ("Authors", "Author"),
     "reports": ("In-depth reports", "In-depth report"),
+    "sources": ("Original sources", "Original source"),
+    "publishers": ("Publishers", "Publisher"),
 }
+# taxonomies filled from each article's attribution, not from a front matter list
+PROVENANCE = ("sources", "publishers")
 
 
 def _default_taxonomies() -> tuple[TaxonomyConfig, ...]:
     return tuple(_taxonomy(key, {}, "/{taxonomy}/{slug}/") for key in DEFAULT_TAXONOMIES)
+
+
+_FRONT_MATTER_TAXONOMIES = ("regions", "themes", "authors", "reports")
 
 
 def _taxonomy(key: str, table: dict[str, Any], term_pattern: str) -> TaxonomyConfig:
@@ -84,6 +91,12 @@ class SiteConfig:
     static_dir: str = "static"
     output_dir: str = "output"
     params: dict[str, Any] = field(default_factory=dict)
+    search: bool = True  # a search page, with the index Pagefind makes of the built pages
+    feeds: bool = True  # an Atom feed for the archive and for every term
+    feed_entries: int = 20  # newest entries per feed
+    feed_content: str = "summary"  # or "full"
+    sitemap: bool = True
+    provenance: bool = True  # pages per original source and per publisher
     drafts: bool = False
 
     @property
@@ -123,6 +136,12 @@ _SCALARS: dict[str, tuple[tuple[type, ...], str]] = {
     "content_dir": ((str,), "a folder name"),
     "static_dir": ((str,), "a folder name"),
     "output_dir": ((str,), "a folder name"),
+    "search": ((bool,), "true or false"),
+    "feeds": ((bool,), "true or false"),
+    "feed_entries": ((int,), "a whole number"),
+    "feed_content": ((str,), '"summary" or "full"'),
+    "sitemap": ((bool,), "true or false"),
+    "provenance": ((bool,), "true or false"),
 }
 _TABLES = {"taxonomies", "urls", "params"}
 _TAXONOMY_KEYS = {"title", "singular", "url", "index_url"}
@@ -188,7 +207,10 @@ def parse_config(
         elif key not in _TABLES:
             problem(key, "unknown key", _suggest(key, [*_SCALARS, *_TABLES]))
 
-    for key in ("per_page", "terms_per_page", "summary_words"):
+    if values.get("feed_content", "summary") not in ("summary", "full"):
+        problem("feed_content", f'must be "summary" or "full", not {values["feed_content"]!r}')
+        del values["feed_content"]
+    for key in ("per_page", "terms_per_page", "summary_words", "feed_entries"):
         if key in values and values[key] < 1:
             problem(key, "must be 1 or more")
             del values[key]
@@ -215,6 +237,9 @@ def parse_config(
         problem("params", f"must be a table, not {_describe(params)}")
         params = {}
 
+    if values.get("provenance", True):
+        taxonomies += tuple(_taxonomy(key, {}, term_pattern) for key in PROVENANCE
+                            if all(t.key != key for t in taxonomies))
     if problems:
         raise ConfigError(problems, title="Invalid configuration")
     return SiteConfig(root=site_dir, urls=urls, taxonomies=taxonomies, params=params,
@@ -242,7 +267,7 @@ def _parse_urls(table: Any, problem: Any) -> tuple[UrlConfig, str]:
 
 def _parse_taxonomies(table: Any, term_pattern: str, problem: Any) -> tuple[TaxonomyConfig, ...]:
     if table is None:
-        return tuple(_taxonomy(key, {}, term_pattern) for key in DEFAULT_TAXONOMIES)
+        return tuple(_taxonomy(key, {}, term_pattern) for key in _FRONT_MATTER_TAXONOMIES)
     if isinstance(table, list):
         table = {name: {} for name in table} if all(isinstance(n, str) for n in table) else None
     if not isinstance(table, dict):
@@ -255,9 +280,10 @@ def _parse_taxonomies(table: Any, term_pattern: str, problem: Any) -> tuple[Taxo
         if not _TAXONOMY_KEY_RE.match(key):
             problem(name, "taxonomy names are lowercase front matter keys such as 'countries'")
             continue
-        if key in _RESERVED_KEYS:
-            problem(name, f"'{key}' is an article field, not a taxonomy",
-                    "choose another name for the taxonomy")
+        if key in _RESERVED_KEYS or key in PROVENANCE:
+            problem(name, f"'{key}' is an article field (or made from one), not a taxonomy",
+                    "choose another name; original sources and publishers have pages of "
+                    "their own (provenance = true)")
             continue
         if not isinstance(entry, dict):
             problem(name, f"must be a table, not {_describe(entry)}",

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from generator.config import SiteConfig
+from generator.config import PROVENANCE, SiteConfig
 from generator.errors import Problem
 from generator.markdown import render, truncate_words
 from generator.model import Article, Page, Source
@@ -208,7 +208,7 @@ def parse_article(text: str, path: Path, config: SiteConfig) -> Parsed:
     title = fields.text("title", meta.get("title"), required=True)
     date = fields.date("date", meta.get("date"), required=True)
     draft = fields.flag("draft")
-    names = {t.key: fields.names(t.key) for t in config.taxonomies}
+    names = {t.key: fields.names(t.key) for t in config.taxonomies if t.key not in PROVENANCE}
     for key in ("authors", "regions", "themes", "reports"):
         if key not in names and key in meta:
             fields.names(key)  # still a list, even when the site does not publish the taxonomy
@@ -224,6 +224,11 @@ def parse_article(text: str, path: Path, config: SiteConfig) -> Parsed:
         _attribution_missing(fields, warnings, "copyright", draft,
                              'add `copyright: "Name, YEAR"` (without "Copyright ©")')
     publisher = fields.text("publisher", meta.get("publisher"))
+    keys = {t.key for t in config.taxonomies}
+    if "sources" in keys:  # provenance: the attribution doubles as a way to browse
+        names["sources"] = (source.name,) if source.name and slugify(source.name) else ()
+    if "publishers" in keys:
+        names["publishers"] = (publisher,) if publisher and slugify(publisher) else ()
     summary = fields.text("summary", meta.get("summary"))
     slug_text = fields.text("slug", meta.get("slug"))
     # The file name is the slug (the importer writes <slug>.md): stable when a title is edited.

@@ -21,7 +21,7 @@ from jinja2 import meta as jinja_meta
 
 from generator import __version__
 from generator.model import Article, Page, Taxonomy, Term, YearArchive
-from generator.pages import Job, Paginator, SiteInfo
+from generator.pages import Feed, Job, Paginator, SiteInfo
 from generator.theme import Theme
 
 _BODY_FIELDS = re.compile(r"\b(body_html|word_count)\b")
@@ -126,6 +126,9 @@ class Fingerprinter:
             urls = self._memoised(value.urls, False, lambda: _digest(*value.urls))  # shared
             return _digest("G", value.number, value.count, value.total, value.per_page,
                            urls, *items)
+        if isinstance(value, Feed):
+            return _digest("F", value.title, value.url, value.page_url, value.id,
+                           *self._articles(value.entries, body_in_lists))
         if isinstance(value, Page):
             return _digest("P", value.digest, value.url, value.output_path, value.slug)
         return _digest(key, repr(value))
@@ -133,7 +136,8 @@ class Fingerprinter:
     def article(self, article: Article, *, whole: bool) -> str:
         return self._memoised(article, whole, lambda: _digest(
             "A", article.digest if whole else article.meta_digest, article.source_path, article.url,
-            article.output_path, article.slug, repr(article.terms)))
+            article.output_path, article.slug, repr(article.terms), article.canonical_url,
+            article.noindex))
 
     def _articles(self, articles: Iterable[Article], whole: bool) -> list[str]:
         return [self.article(a, whole=whole) for a in articles]

@@ -51,6 +51,8 @@ class Article:
     url: str = ""
     output_path: str = ""
     terms: dict[str, tuple[TermRef, ...]] = field(default_factory=dict)
+    canonical_url: str = ""  # where search engines should look (the syndication policy)
+    noindex: bool = False  # asked not to be indexed (the syndication policy)
 
     @property
     def sort_key(self) -> tuple[dt.datetime, str]:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
 from generator.model import Article, Site, Taxonomy, Term, YearArchive
@@ -64,6 +65,22 @@ class Paginator:
 
 
 @dataclass(frozen=True, slots=True)
+class Feed:
+    """An Atom feed: the newest entries of the archive or of one term."""
+
+    title: str
+    url: str  # the feed's own URL
+    page_url: str  # the HTML page it follows
+    id: str
+    entries: tuple[Article, ...]
+
+    @property
+    def updated(self) -> object:
+        """The newest entry's date: a rebuild with no new entry keeps the feed's bytes."""
+        return self.entries[0].date if self.entries else None
+
+
+@dataclass(frozen=True, slots=True)
 class SiteInfo:
     """What every template sees as `site`: settings and navigation, not the whole archive."""
 
@@ -78,6 +95,7 @@ class SiteInfo:
     taxonomies: tuple[tuple[str, str, str], ...]  # (key, title, url)
     menu: tuple[tuple[str, str], ...]  # (title, url) of plain pages in the menu
     article_count: int
+    feed_url: str | None = None  # the archive's Atom feed, when feeds are on
 
     def abs_url(self, url: str) -> str:
         return absolute(self.base_url, url)
@@ -105,6 +123,7 @@ def site_info(site: Site) -> SiteInfo:
         taxonomies=tuple((t.key, t.title, t.url) for t in site.taxonomies),
         menu=tuple((p.title, p.url) for p in menu_pages),
         article_count=len(site.articles),
+        feed_url=config.base_path + FEED_NAME if config.feeds else None,
     )
 
 
@@ -125,7 +144,70 @@ def plan(site: Site) -> list[Job]:
              for p in site.pages]
     jobs.append(Job(("404.html",), Route(config.base_path + "404.html", "404.html"), {},
                     "the not-found page"))
+    if config.feeds:
+        jobs += _feed_jobs(site)
+    if config.sitemap:
+        jobs += _sitemap_jobs(jobs, config)
     return jobs
+
+
+FEED_NAME = "atom.xml"
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as sitemaps.org allows
+
+
+def _feed_jobs(site: Site) -> list[Job]:
+    """The archive's feed and one per term, each with its newest entries."""
+    config = site.config
+    template = ("atom-full.xml",) if config.feed_content == "full" else ("atom.xml",)
+    host = urlsplit(config.base_url).hostname or "localhost"
+    jobs = [Job(template, route_for("/" + FEED_NAME, config.base_path),
+                {"feed": Feed(config.title, config.base_path + FEED_NAME, config.base_path,
+                              f"tag:{host},2000:{config.base_path}",
+                              site.articles[:config.feed_entries])}, "the archive's feed")]
+    for taxonomy in site.taxonomies:
+        for term in taxonomy.terms:
+            url = term.url + FEED_NAME
+            jobs.append(Job(template, Route(url, url[len(config.base_path):]), {"feed": Feed(
+                f"{config.title}: {term.name}", url, term.url,
+                f"tag:{host},2000:{term.url}", term.articles[:config.feed_entries])},
+                f"the feed of {taxonomy.key} term {term.name!r}"))
+    return jobs
+
+
+def _sitemap_jobs(jobs: list[Job], config: SiteConfig) -> list[Job]:
+    """sitemap.xml (an index of several above 50,000 URLs) and robots.txt naming it."""
+    entries = [(job.route.url, _lastmod(job)) for job in jobs
+               if job.route.output_path.endswith(".html") and job.templates != ("404.html",)
+               and not (isinstance(job.context.get("article"), Article)
+                        and job.context["article"].noindex)]
+    parts = [entries[i:i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)]
+    sitemap = route_for("/sitemap.xml", config.base_path)
+    planned = []
+    if len(parts) <= 1:
+        planned.append(Job(("sitemap.xml",), sitemap, {"entries": tuple(entries)}, "the sitemap"))
+    else:
+        routes = [route_for(f"/sitemap-{n}.xml", config.base_path)
+                  for n in range(1, len(parts) + 1)]
+        planned.append(Job(("sitemap-index.xml",), sitemap,
+                           {"sitemaps": tuple(r.url for r in routes)}, "the sitemap index"))
+        planned += [Job(("sitemap.xml",), r, {"entries": tuple(part)}, f"sitemap {n}")
+                    for n, (r, part) in enumerate(zip(routes, parts, strict=True), 1)]
+    planned.append(Job(("robots.txt",), route_for("/robots.txt", config.base_path),
+                       {"sitemap_url": sitemap.url}, "robots.txt"))
+    return planned
+
+
+def _lastmod(job: Job) -> Any:
+    """When a page last changed, as far as its content tells: its article's date, or the
+    newest article it lists."""
+    article = job.context.get("article")
+    if isinstance(article, Article):
+        return article.date
+    paginator = job.context.get("paginator")
+    if isinstance(paginator, Paginator) and paginator.items and \
+            isinstance(paginator.items[0], Article):
+        return paginator.items[0].date  # lists are newest first
+    return None
 
 
 def _article_jobs(articles: tuple[Article, ...]) -> list[Job]:

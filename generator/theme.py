@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
@@ -124,7 +125,10 @@ def load_theme(config: SiteConfig, bytecode_cache: Path | None = None) -> Theme:
         auto_reload=False,
         bytecode_cache=_bytecode_cache(bytecode_cache),
     )
+    host = urlsplit(config.base_url).hostname or "localhost"
     env.filters.update(
+        rfc3339=rfc3339,
+        entry_id=lambda article: f"tag:{host},{article.date:%Y-%m-%d}:{article.url}",
         date=lambda value, fmt=None: format_date(value, fmt or config.date_format),
         isodate=lambda value: value.isoformat() if value else "",
         abs_url=lambda url: absolute(config.base_url, url),
@@ -143,6 +147,17 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     except OSError:
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def rfc3339(value: Any) -> str:
+    """A date or datetime as Atom and sitemaps want it (midnight UTC for a bare date)."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, dt.date):
+        return f"{value.isoformat()}T00:00:00Z"
+    return "1970-01-01T00:00:00Z"
 
 
 def format_date(value: Any, fmt: str) -> str:

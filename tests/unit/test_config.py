@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import SiteConfig, for_test, load_config, parse_config
+from generator.config import PROVENANCE, SiteConfig, for_test, load_config, parse_config
 from generator.errors import ConfigError
 
 CONTRACT_TAXONOMIES = ("regions", "themes", "authors", "reports")  # CONTENT.md
@@ -47,7 +47,8 @@ def test_empty_config_file_is_the_same_as_none(tmp_path: Path) -> None:
 
 def test_default_taxonomies_are_the_contract_lists(tmp_path: Path) -> None:
     config = load_config(tmp_path)
-    assert tuple(t.key for t in config.taxonomies) == CONTRACT_TAXONOMIES
+    assert tuple(t.key for t in config.taxonomies) == (*CONTRACT_TAXONOMIES, "sources",
+                                                       "publishers")
     for taxonomy in config.taxonomies:
         assert taxonomy.index_url == f"/{taxonomy.key}/"
         assert taxonomy.term_url == f"/{taxonomy.key}/{{slug}}/"
@@ -225,7 +226,7 @@ def test_config_that_is_not_utf8(tmp_path: Path) -> None:
 
 def test_taxonomies_as_a_list_of_names_replace_the_defaults(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, 'taxonomies = ["regions", "countries"]\n'))
-    assert [t.key for t in config.taxonomies] == ["regions", "countries"]
+    assert [t.key for t in config.taxonomies if t.key not in PROVENANCE] == ["regions", "countries"]
     countries = config.taxonomy("countries")
     assert countries is not None
     assert countries.title == "Countries"
@@ -243,7 +244,7 @@ singular = "Country"
 url = "/c/{slug}/"
 index_url = "/c/"
 """))
-    assert [t.key for t in config.taxonomies] == ["countries"]
+    assert [t.key for t in config.taxonomies if t.key not in PROVENANCE] == ["countries"]
     countries = config.taxonomies[0]
     assert (countries.title, countries.singular) == ("Countries", "Country")
     assert (countries.term_url, countries.index_url) == ("/c/{slug}/", "/c/")
@@ -251,7 +252,7 @@ index_url = "/c/"
 
 def test_empty_taxonomy_table_uses_derived_names(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, "[taxonomies.news_sources]\n"))
-    (taxonomy,) = config.taxonomies
+    (taxonomy,) = [t for t in config.taxonomies if t.key not in PROVENANCE]
     assert taxonomy.title == "News Sources"
     assert taxonomy.term_url == "/news_sources/{slug}/"
 
@@ -364,3 +365,16 @@ def test_invalid_term_pattern_is_a_config_error(tmp_path: Path, value: str) -> N
 def test_a_taxonomy_cannot_take_an_article_fields_name(tmp_path: Path, name: str) -> None:
     error = config_error(tmp_path, f'taxonomies = ["regions", "{name}"]\n')
     problem_for(error, f"taxonomies.{name}")
+
+
+def test_provenance_pages_can_be_switched_off(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, "provenance = false\n"))
+    assert tuple(t.key for t in config.taxonomies) == CONTRACT_TAXONOMIES
+
+
+@pytest.mark.parametrize("text", ['feed_content = "everything"\n', "feed_entries = 0\n",
+                                  'feeds = "yes"\n', 'taxonomies = ["regions", "sources"]\n'])
+def test_feed_and_provenance_settings_are_validated(tmp_path: Path, text: str) -> None:
+    key = text.split(" ")[0]
+    error = config_error(tmp_path, text)
+    assert any(p.key and p.key.startswith(key) for p in error.problems), error

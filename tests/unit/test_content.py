@@ -97,6 +97,8 @@ def test_contract_example_parses_every_field(config: SiteConfig) -> None:
         "regions": ("Middle East & North Africa",),
         "themes": ("Terrorism", "US NATO War Agenda"),
         "reports": ("SYRIA",),
+        "sources": ("South Front",),  # provenance pages come from the attribution
+        "publishers": ("Global Research",),
     }
     assert article.publisher == "Global Research"
     assert article.source == Source(name="South Front", url=None, date=dt.date(2017, 9, 1))

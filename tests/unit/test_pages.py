@@ -50,7 +50,7 @@ def test_plan_has_every_page_once(config: SiteConfig) -> None:
     assert set(jobs_by_url(jobs)) == {
         "/", "/2017/01/a/", "/2017/01/b/", "/2018/01/c/",
         "/regions/", "/regions/europe/", "/regions/asia/",
-        "/themes/", "/themes/economy/", "/authors/", "/reports/",
+        "/themes/", "/themes/economy/", "/authors/", "/reports/", "/sources/", "/publishers/",
         "/archives/", "/2017/", "/2018/", "/about/", "/404.html",
     }
 

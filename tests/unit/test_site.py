@@ -110,7 +110,8 @@ def test_articles_get_their_term_refs(tmp_path: Path) -> None:
         "/regions/middle-east-north-africa/"),)
     assert newest.authors == (TermRef("Jiří Dvořák", "jiri-dvorak", "/authors/jiri-dvorak/"),)
     assert newest.terms["themes"] == ()
-    assert set(newest.terms) == {"regions", "themes", "authors", "reports"}
+    assert set(newest.terms) == {"regions", "themes", "authors", "reports", "sources",
+                                 "publishers"}
 
 
 def test_taxonomies_follow_the_config_with_terms_and_urls(tmp_path: Path) -> None:
