@@ -52,7 +52,31 @@ def test_plan_has_every_page_once(config: SiteConfig) -> None:
         "/regions/", "/regions/europe/", "/regions/asia/",
         "/themes/", "/themes/economy/", "/authors/", "/reports/", "/sources/", "/publishers/",
         "/archives/", "/2017/", "/2018/", "/about/", "/404.html",
+        # feeds: the archive's and one per term; the sitemap and robots.txt
+        "/atom.xml", "/regions/europe/atom.xml", "/regions/asia/atom.xml",
+        "/themes/economy/atom.xml", "/sitemap.xml", "/robots.txt",
     }
+
+
+def test_feeds_and_sitemap_can_be_switched_off(tmp_path: Path) -> None:
+    config = for_test(tmp_path, feeds=False, sitemap=False)
+    urls = set(jobs_by_url(plan(small_site(config))))
+    assert not {u for u in urls if u.endswith((".xml", ".txt"))}
+
+
+def test_feed_entries_are_the_newest_n(tmp_path: Path) -> None:
+    config = for_test(tmp_path, feed_entries=2)
+    feed = jobs_by_url(plan(small_site(config)))["/atom.xml"].context["feed"]
+    assert [a.slug for a in feed.entries] == ["c", "b"]
+    assert feed.updated == feed.entries[0].date
+
+
+def test_sitemap_lists_html_pages_with_lastmod_but_not_the_404(config: SiteConfig) -> None:
+    jobs = jobs_by_url(plan(small_site(config)))
+    entries = dict(jobs["/sitemap.xml"].context["entries"])
+    assert "/404.html" not in entries and "/atom.xml" not in entries
+    assert entries["/2017/01/a/"] is not None and entries["/"] is not None
+    assert jobs["/robots.txt"].context["sitemap_url"] == "/sitemap.xml"
 
 
 def test_home_page(config: SiteConfig) -> None:
