@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -90,6 +90,25 @@ class OutputWriter:
     def keep(self, output_path: str) -> None:
         """Keep an output this build did not need to render again."""
         self.record(output_path, staged=False)
+
+    def take(self, output_path: str) -> bool:
+        """Stage a file another program wrote into the staging folder (the search index),
+        unless the output already has the same bytes."""
+        relative = safe_relative(output_path)
+        staged = self.staging / relative
+        try:
+            same = _same_bytes(self.output_dir / relative, staged.read_bytes())
+        except OSError:
+            same = False
+        if same:
+            staged.unlink()
+        self.record(output_path, not same)
+        return not same
+
+    def adopt(self, output_paths: Iterable[str]) -> None:
+        """Keep files another step writes into the output (the search index): they are not
+        removed as stale, and not counted as this build's."""
+        self.kept.update(safe_relative(path) for path in output_paths)
 
     def copy(self, output_path: str, source: Path) -> bool:
         """Stage a copy of a static file unless the output already has the same bytes."""

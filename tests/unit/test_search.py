@@ -1,0 +1,117 @@
+"""search.py: Pagefind indexes the built pages into output/pagefind/, and a failed run leaves
+the previous index in place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import search
+from generator.errors import OutputError
+from generator.writer import MARKER
+from tests.sitekit import write_tree
+
+PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>
+<nav>Menu words everywhere</nav>
+<article data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1><p>{body}</p>
+<a data-pagefind-filter="region" href="/r/">{region}</a></article></body></html>"""
+
+
+def output_with(tmp_path: Path, pages: dict[str, tuple[str, str, str]]) -> Path:
+    output = tmp_path / "output"
+    write_tree(output, {path: PAGE.format(title=t, body=b, region=r)
+                        for path, (t, b, r) in pages.items()})
+    (output / "list").mkdir(parents=True)
+    (output / MARKER).write_text("")
+    (output / "list/index.html").write_text("<html lang='en'><body>No marker here: "
+                                            "quagmire</body></html>")
+    return output
+
+
+def entry(output: Path) -> dict[str, object]:
+    return json.loads((output / search.ENTRY).read_text())
+
+
+def mtimes(output: Path) -> dict[str, int]:
+    return {p.relative_to(output).as_posix(): p.stat().st_mtime_ns
+            for p in (output / search.SEARCH_DIR).rglob("*") if p.is_file()}
+
+
+def test_index_site_writes_the_bundle_of_marked_pages_only(tmp_path: Path) -> None:
+    output = output_with(tmp_path, {"a/index.html": ("Alpha", "aquifer talk", "Europe"),
+                                    "b/index.html": ("Beta", "other talk", "Asia")})
+    index = search.index_site(output, [])
+    assert search.ENTRY in index.files and "pagefind/pagefind-ui.js" in index.files
+    assert index.written == len(index.files) and index.removed == 0
+    assert entry(output)["languages"]["en"]["page_count"] == 2  # not the unmarked list page
+    assert search.bundle_files(output, None) == list(index.files)
+    assert not list(tmp_path.glob(".output.*"))  # the work folder is gone
+
+
+def test_indexing_the_same_pages_again_rewrites_nothing(tmp_path: Path) -> None:
+    output = output_with(tmp_path, {"a/index.html": ("Alpha", "aquifer talk", "Europe")})
+    first = search.index_site(output, [])
+    before = mtimes(output)
+    again = search.index_site(output, first.files)
+    assert again.files == first.files  # Pagefind's output is byte-stable
+    assert (again.written, again.removed) == (0, 0)
+    assert mtimes(output) == before
+
+
+def test_a_changed_page_replaces_stale_index_files(tmp_path: Path) -> None:
+    output = output_with(tmp_path, {"a/index.html": ("Alpha", "aquifer talk", "Europe")})
+    first = search.index_site(output, [])
+    (output / "a/index.html").write_text(PAGE.format(title="Alpha", body="moraine", region="X"))
+    second = search.index_site(output, first.files)
+    assert second.written > 0 and second.removed > 0
+    assert search.bundle_files(output, None) == list(second.files)
+
+
+def test_a_failing_pagefind_leaves_the_previous_index(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    output = output_with(tmp_path, {"a/index.html": ("Alpha", "aquifer talk", "Europe")})
+    first = search.index_site(output, [])
+    before = mtimes(output)
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: out of cheese' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    with pytest.raises(OutputError) as caught:
+        search.index_site(output, first.files)
+    assert "exit status 3" in str(caught.value) and "out of cheese" in str(caught.value)
+    assert mtimes(output) == before
+    assert not list(tmp_path.glob(".output.*"))
+
+
+def test_a_missing_pagefind_is_an_error_with_a_fix(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(OutputError, match="not installed") as caught:
+        search.index_site(output_with(tmp_path, {}), [])
+    assert "search = false" in caught.value.format()
+
+
+def test_index_key_follows_pages_and_their_fingerprints() -> None:
+    pages = [("a/index.html", "1"), ("b/index.html", "2")]
+    key = search.index_key(pages)
+    assert search.index_key(reversed(pages)) == key
+    assert search.index_key([("a/index.html", "1"), ("b/index.html", "3")]) != key
+    assert search.index_key(pages[:1]) != key
+
+
+def test_bundle_files_come_from_the_manifest_when_it_is_known(tmp_path: Path) -> None:
+    manifest = ["index.html", "pagefind/pagefind.js", "pagefind/index/en_1.pf_index",
+                "pagefinder/index.html"]
+    assert search.bundle_files(tmp_path, manifest) == manifest[1:3]
+    assert search.bundle_files(tmp_path, None) == []  # no folder, no files
+
+
+def test_no_page_or_static_file_may_claim_the_bundle_folder() -> None:
+    search.check_reserved([("pagefinder/index.html", "page"), ("search/index.html", "x")])
+    with pytest.raises(OutputError) as caught:
+        search.check_reserved([("pagefind/index.html", "content/pages/pagefind.md"),
+                               ("pagefind/x.js", "static file static/pagefind/x.js")])
+    text = caught.value.format()
+    assert "content/pages/pagefind.md" in text and "static/pagefind/x.js" in text
