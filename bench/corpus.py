@@ -1,10 +1,13 @@
 """Write a deterministic synthetic Folio site for benchmarks (standard library only).
 
-    python bench/corpus.py --n 1000 --seed 1 --out DIR
+    python bench/corpus.py --n 1000 --seed 1 --out DIR [--format folio,hugo]
 
 writes `DIR/folio.toml` and `DIR/content/articles/YYYY/MM/<slug>.md`, one file per article,
-following the article contract (shared CONTENT.md). The same `--n` and `--seed` always give
-byte-identical files. Bodies use an invented vocabulary, so no real text is reproduced.
+following the article contract (shared CONTENT.md). With `--format hugo` (or `folio,hugo`)
+the same articles are also written as an equivalent Hugo site in `DIR/hugo/` (config.toml,
+layouts, content), for comparing build times on equal work. The same `--n` and `--seed`
+always give byte-identical files. Bodies use an invented vocabulary, so no real text is
+reproduced.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
@@ -431,8 +435,8 @@ class Corpus:
             text = f"\u201c{quoted}\u201d: {actor} {verb} {obj}"
         return text
 
-    def article(self, i: int) -> tuple[str, str]:
-        """Return (relative path, file text) for article number `i`."""
+    def entry(self, i: int) -> Entry:
+        """Draw article number `i` (the draws' order is fixed: it defines the corpus)."""
         rng = self.rng
         date = self.date()
         title = self.title()
@@ -468,54 +472,376 @@ class Corpus:
         holder = authors[0] if rng.random() < 0.25 else source
         copyright_ = f"{holder}, {(src_date or date).year}"
         summary = " ".join(self.sentence(12, 30)) if rng.random() < 0.9 else None
+        # terms as written (now and then in other capitals), then the body: in this order
+        regions = [self.term(v) for v in regions]
+        themes = [self.term(v) for v in themes]
+        reports = [self.term(v) for v in reports]
+        return Entry(
+            folder=folder,
+            slug=slug,
+            date=date,
+            title=title,
+            authors=authors,
+            regions=regions,
+            themes=themes,
+            reports=reports,
+            publisher=publisher,
+            source=source,
+            source_url=src_url,
+            source_date=src_date,
+            copyright=copyright_,
+            summary=summary,
+            body=self.body(date.year),
+        )
 
-        def terms(values: list[str]) -> str:
-            return "[" + ", ".join(q(self.term(v)) for v in values) + "]"
-
-        lines = [
-            "---",
-            f"title: {q(title)}",
-            f"date: {date.isoformat()}",
-            f"authors: [{', '.join(q(a) for a in authors)}]",
-            f"regions: {terms(regions)}",
-            f"themes: {terms(themes)}",
-            f"reports: {terms(reports)}",
-            f"publisher: {q(publisher)}",
-            "source:",
-            f"  name: {q(source)}",
-            f"  url: {q(src_url)}",
-            f"  date: {src_date.isoformat() if src_date else 'null'}",
-            f"copyright: {q(copyright_)}",
-        ]
-        if summary is not None:
-            lines.append(f"summary: {q(summary)}")
-        lines += [f"slug: {slug}", "---", "", self.body(date.year)]
-        return f"{folder}/{slug}.md", "\n".join(lines)
+    def article(self, i: int) -> tuple[str, str]:
+        """Return (relative path, Folio file text) for article number `i`."""
+        entry = self.entry(i)
+        return f"{entry.folder}/{entry.slug}.md", folio_text(entry)
 
 
-def generate(n: int, seed: int, out: Path, *, force: bool = False) -> None:
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article's data, written out by `folio_text` or `hugo_text`."""
+
+    folder: str  # content/articles/YYYY/MM
+    slug: str
+    date: dt.date
+    title: str
+    authors: list[str]
+    regions: list[str]
+    themes: list[str]
+    reports: list[str]
+    publisher: str
+    source: str
+    source_url: str | None
+    source_date: dt.date | None
+    copyright: str
+    summary: str | None
+    body: str
+
+
+def _flow(values: list[str]) -> str:
+    return "[" + ", ".join(q(v) for v in values) + "]"
+
+
+def folio_text(e: Entry) -> str:
+    """The article as a Folio content file (the article contract)."""
+    lines = [
+        "---",
+        f"title: {q(e.title)}",
+        f"date: {e.date.isoformat()}",
+        f"authors: {_flow(e.authors)}",
+        f"regions: {_flow(e.regions)}",
+        f"themes: {_flow(e.themes)}",
+        f"reports: {_flow(e.reports)}",
+        f"publisher: {q(e.publisher)}",
+        "source:",
+        f"  name: {q(e.source)}",
+        f"  url: {q(e.source_url)}",
+        f"  date: {e.source_date.isoformat() if e.source_date else 'null'}",
+        f"copyright: {q(e.copyright)}",
+    ]
+    if e.summary is not None:
+        lines.append(f"summary: {q(e.summary)}")
+    lines += [f"slug: {e.slug}", "---", "", e.body]
+    return "\n".join(lines)
+
+
+def hugo_text(e: Entry) -> str:
+    """The same article for Hugo: taxonomies as front matter lists, the rest as params.
+
+    `years` feeds a Hugo taxonomy that stands in for Folio's year archives.
+    """
+    lines = [
+        "---",
+        f"title: {q(e.title)}",
+        f"date: {e.date.isoformat()}",
+        f"slug: {q(e.slug)}",
+        f"authors: {_flow(e.authors)}",
+        f"regions: {_flow(e.regions)}",
+        f"themes: {_flow(e.themes)}",
+        f"reports: {_flow(e.reports)}",
+        f'years: ["{e.date.year}"]',
+        f"publisher: {q(e.publisher)}",
+        "source:",
+        f"  name: {q(e.source)}",
+        f"  url: {q(e.source_url)}",
+        f"  date: {e.source_date.isoformat() if e.source_date else 'null'}",
+        f"copyright: {q(e.copyright)}",
+    ]
+    if e.summary is not None:
+        lines.append(f"summary: {q(e.summary)}")
+    lines += ["---", "", e.body]
+    return "\n".join(lines)
+
+
+# --- the equivalent Hugo site (OUT/hugo) -------------------------------------------------
+# The same pages as Folio's default theme, so both do the same work: every article with its
+# byline, attribution box and linked terms; home, term and year lists paginated 10 to a page
+# (Folio's per_page) with cards; every taxonomy's terms with their counts; a 404 page. Hugo
+# extras Folio has no counterpart for are off: RSS, sitemap, robots.txt, the /articles/
+# section list and pagination's /page/1/ aliases. Years are a Hugo taxonomy standing in for
+# Folio's year archives (/years/2019/ for /2019/, /years/ for /archives/). Term links come
+# from `.GetTerms` (building them with `urlize` is no faster in Hugo 0.168 and gets names with
+# "&" wrong).
+
+HUGO_CONFIG = """\
+baseURL = "https://example.org/"
+title = "Synthetic archive"
+summaryLength = 40
+capitalizeListTitles = false
+disableKinds = ["RSS", "sitemap", "robotsTXT"]
+
+[pagination]
+  pagerSize = 10
+  disableAliases = true
+
+[permalinks.page]
+  articles = "/:year/:month/:slug/"
+
+[taxonomies]
+  region = "regions"
+  theme = "themes"
+  author = "authors"
+  report = "reports"
+  year = "years"
+"""
+
+HUGO_SECTION = """\
+---
+title: Articles
+build:
+  render: never
+  list: always
+---
+"""
+
+HUGO_FILES = {
+    "layouts/_default/baseof.html": """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ block "title" . }}{{ site.Title }}{{ end }}</title>
+<link rel="canonical" href="{{ .Permalink }}">
+<link rel="stylesheet" href="{{ "assets/site.css" | relURL }}">
+</head>
+<body>
+<header class="masthead">
+  <p class="site-title"><a href="{{ "/" | relURL }}">{{ site.Title }}</a></p>
+  <nav class="site-nav"><ul>
+    <li><a href="{{ "/" | relURL }}">Latest</a></li>
+    {{- range slice "regions" "themes" "authors" "reports" }}
+    <li><a href="{{ printf "/%s/" . | relURL }}">{{ . | title }}</a></li>
+    {{- end }}
+    <li><a href="{{ "/years/" | relURL }}">Archives</a></li>
+  </ul></nav>
+</header>
+<main id="main">
+{{ block "main" . }}{{ end }}
+</main>
+<footer class="site-footer">
+  <p>{{ site.Title }}: {{ len site.RegularPages }} republished articles, each with its
+  original source and copyright.</p>
+</footer>
+</body>
+</html>
+""",
+    "layouts/partials/terms.html": """\
+{{- range $i, $term := .page.GetTerms .tax }}{{ if $i }} · {{ end -}}
+<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end -}}
+""",
+    "layouts/partials/byline.html": """\
+{{- $terms := .GetTerms "authors" }}{{ $n := len $terms -}}
+By {{ range $i, $term := $terms -}}
+{{ if $i }}{{ if eq (add $i 1) $n }} and {{ else }}, {{ end }}{{ end -}}
+<a class="author" href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>
+{{- end -}}
+""",
+    "layouts/partials/attribution.html": """\
+<aside class="attribution" aria-label="Source and copyright">
+  <h2 class="attribution-title">Source and copyright</h2>
+  <dl>
+    {{- with .Params.source }}{{ if .name }}
+    <div class="attribution-source"><dt>Original source</dt>
+    <dd>{{ with .url }}<a href="{{ . }}" rel="noopener">{{ $.Params.source.name }}</a>
+    {{- else }}{{ .name }}{{ end }}
+    {{- with .date }}, <time datetime="{{ time.Format "2006-01-02" . }}">
+    {{- time.Format "2 January 2006" . }}</time>{{ end }}</dd></div>
+    {{- end }}{{ end }}
+    {{- with .Params.publisher }}
+    <div class="attribution-publisher"><dt>Published by</dt>
+    <dd>{{ . }}, <time datetime="{{ $.Date.Format "2006-01-02" }}">
+    {{- $.Date.Format "2 January 2006" }}</time></dd></div>
+    {{- end }}
+    {{- with .Params.copyright }}
+    <div class="attribution-copyright"><dt>Copyright</dt><dd>© {{ . }}</dd></div>
+    {{- end }}
+  </dl>
+</aside>
+""",
+    "layouts/partials/card.html": """\
+<article class="card">
+  {{ with .Params.regions }}<p class="kicker">
+  {{- partial "terms.html" (dict "tax" "regions" "page" $) }}</p>{{ end }}
+  <h2 class="card-title"><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+  <p class="meta">{{ partial "byline.html" . }} · <time datetime="{{ .Date.Format "2006-01-02" }}">
+  {{- .Date.Format "2 January 2006" }}</time></p>
+  <p class="summary">{{ .Summary }}</p>
+  {{ with .Params.source.name }}<p class="card-source">Source: {{ . }}</p>{{ end }}
+</article>
+""",
+    "layouts/_default/single.html": """\
+{{ define "title" }}{{ .Title }} · {{ site.Title }}{{ end }}
+{{ define "main" }}
+<article class="article">
+  <header class="article-header">
+    {{ with .Params.regions }}<p class="kicker">
+    {{- partial "terms.html" (dict "tax" "regions" "page" $) }}</p>{{ end }}
+    <h1>{{ .Title }}</h1>
+    <p class="meta">{{ partial "byline.html" . }} ·
+    {{- " " }}<time datetime="{{ .Date.Format "2006-01-02" }}">
+    {{- .Date.Format "2 January 2006" }}</time></p>
+  </header>
+  {{ partial "attribution.html" . }}
+  <div class="article-body">
+  {{ .Content }}
+  </div>
+  <footer class="article-footer">
+    <p class="credit">Originally published by {{ .Params.source.name }}.
+    {{- " " }}© {{ .Params.copyright }}.</p>
+    <dl class="article-terms">
+    {{- range $tax := slice "regions" "themes" "authors" "reports" }}
+    {{- with index $.Params $tax }}
+      <div><dt><a href="{{ printf "/%s/" $tax | relURL }}">{{ $tax | title }}</a></dt>
+      <dd><ul class="terms">{{ range $.GetTerms $tax -}}
+      <li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul></dd></div>
+    {{- end }}
+    {{- end }}
+    </dl>
+  </footer>
+</article>
+<nav class="article-nav" aria-label="More articles">
+  {{ with .PrevInSection }}<a class="older" rel="prev" href="{{ .RelPermalink }}">
+  {{- "" }}Previous article {{ .Title }}</a>{{ end }}
+  {{ with .NextInSection }}<a class="newer" rel="next" href="{{ .RelPermalink }}">
+  {{- "" }}Next article {{ .Title }}</a>{{ end }}
+</nav>
+{{ end }}
+""",
+    # one template for taxonomies and terms: Hugo's lookup order for taxonomy.html and
+    # term.html changed in 0.146, while every version falls back to list.html
+    "layouts/_default/list.html": """\
+{{ define "title" }}{{ .Title }} · {{ site.Title }}{{ end }}
+{{ define "main" }}
+{{- if eq .Kind "taxonomy" }}
+<header class="list-header">
+  <h1 class="page-title">{{ .Title }}</h1>
+  <p class="count">{{ len .Data.Terms }} {{ lower .Title }}</p>
+</header>
+<ul class="term-index">
+{{- range .Data.Terms.Alphabetical }}
+  <li><a href="{{ .Page.RelPermalink }}">{{ .Page.LinkTitle }}</a>
+  {{- " " }}<span class="term-count">{{ .Count }}</span></li>
+{{- end }}
+</ul>
+{{- else }}
+<header class="list-header">
+  {{ with .Parent }}<p class="kicker"><a href="{{ .RelPermalink }}">{{ .Title }}</a></p>{{ end }}
+  <h1 class="page-title">{{ .Title }}</h1>
+  <p class="count">{{ len .Pages }} articles</p>
+</header>
+{{ $pager := .Paginate .Pages }}
+<div class="card-list">
+{{ range $pager.Pages }}{{ partial "card.html" . }}
+{{ end }}
+</div>
+{{ template "_internal/pagination.html" . }}
+{{- end }}
+{{ end }}
+""",
+    "layouts/index.html": """\
+{{ define "main" }}
+{{ $pager := .Paginate site.RegularPages }}
+<h1 class="page-title">{{ if eq $pager.PageNumber 1 }}Latest articles
+{{- else }}Articles, page {{ $pager.PageNumber }}{{ end }}</h1>
+<div class="card-list">
+{{ range $pager.Pages }}{{ partial "card.html" . }}
+{{ end }}
+</div>
+{{ template "_internal/pagination.html" . }}
+{{ end }}
+""",
+    "layouts/404.html": """\
+{{ define "title" }}Page not found · {{ site.Title }}{{ end }}
+{{ define "main" }}
+<h1 class="page-title">Page not found</h1>
+<p>The page you asked for is not in this archive.
+<a href="{{ "/" | relURL }}">Latest articles</a>.</p>
+{{ end }}
+""",
+    "static/assets/site.css": """\
+body { font-family: Georgia, serif; max-width: 46rem; margin: 0 auto; padding: 1rem; }
+.site-nav ul { display: flex; gap: 1rem; list-style: none; padding: 0; }
+.attribution { border: 1px solid #ccc; padding: .5rem 1rem; background: #f7f7f7; }
+.pagination { display: flex; gap: .5rem; list-style: none; padding: 0; }
+""",
+}
+
+
+def write_hugo_skeleton(root: Path) -> None:
+    """config.toml, layouts and the section file of the Hugo site in `root`."""
+    files = {"config.toml": HUGO_CONFIG, "content/articles/_index.md": HUGO_SECTION}
+    files.update(HUGO_FILES)
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+
+
+FORMATS = ("folio", "hugo")
+
+
+def generate(
+    n: int, seed: int, out: Path, *, force: bool = False, formats: Sequence[str] = ("folio",)
+) -> None:
     """Write a synthetic site of `n` articles into `out` (deterministic for `n` and `seed`).
 
-    Refuses to write over existing articles unless `force` (then they are removed first).
+    `formats`: "folio" writes the Folio site into `out`, "hugo" the same articles as a Hugo
+    site into `out/hugo`. Refuses to write over existing articles unless `force` (then they
+    are removed first).
     """
     out = Path(out)
-    articles = out / "content" / "articles"
-    if articles.exists() and any(articles.iterdir()):
-        if not force:
-            raise FileExistsError(f"{articles} is not empty")
-        shutil.rmtree(articles)
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise ValueError(f"unknown format(s): {', '.join(unknown) or 'none given'}")
+    roots = {fmt: out if fmt == "folio" else out / fmt for fmt in FORMATS if fmt in formats}
+    for root in roots.values():
+        articles = root / "content" / "articles"
+        if articles.exists() and any(p.name != "_index.md" for p in articles.iterdir()):
+            if not force:
+                raise FileExistsError(f"{articles} is not empty")
+            shutil.rmtree(articles)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "folio.toml").write_text(CONFIG_TEXT, encoding="utf-8", newline="\n")
+    if "folio" in roots:
+        (out / "folio.toml").write_text(CONFIG_TEXT, encoding="utf-8", newline="\n")
+    if "hugo" in roots:
+        write_hugo_skeleton(roots["hugo"])
+    writers = [(root, folio_text if fmt == "folio" else hugo_text) for fmt, root in roots.items()]
     corpus = Corpus(n, seed)
-    made: set[str] = set()
+    made: set[Path] = set()
     for i in range(n):
-        rel, text = corpus.article(i)
-        folder = rel.rpartition("/")[0]
-        if folder not in made:
-            (out / folder).mkdir(parents=True, exist_ok=True)
-            made.add(folder)
-        with open(out / rel, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        entry = corpus.entry(i)
+        rel = f"{entry.folder}/{entry.slug}.md"
+        for root, text in writers:
+            folder = root / entry.folder
+            if folder not in made:
+                folder.mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            with open(root / rel, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text(entry))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -523,12 +849,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000, help="number of articles (default 1000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--out", type=Path, required=True, help="site folder to write")
+    parser.add_argument(
+        "--format",
+        default="folio",
+        help="folio (into OUT), hugo (into OUT/hugo) or folio,hugo (default folio)",
+    )
     parser.add_argument("--force", action="store_true", help="replace existing articles")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    if not formats or not set(formats) <= set(FORMATS):
+        parser.error(f"--format: choose from {', '.join(FORMATS)} (comma-separated)")
     try:
-        generate(args.n, args.seed, args.out, force=args.force)
+        generate(args.n, args.seed, args.out, force=args.force, formats=formats)
     except FileExistsError as exc:
         parser.error(f"{exc} (use --force to replace)")
     return 0
