@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator import parallel
+from generator import parallel, search
 from generator.cache import CACHE_DIR, RACY_NS, BuildCache, OutputRecord, SourceRecord
 from generator.config import SiteConfig
 from generator.content import Parsed, SourceFile, digest, read_source
@@ -60,6 +60,7 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     parsed: int = 0  # content files parsed (the rest came from the cache)
     rendered: int = 0  # pages rendered (the rest were known to be unchanged)
+    index: search.SearchIndex | None = None  # the search index, when it was made anew
 
 
 @dataclass(slots=True)
@@ -90,8 +91,12 @@ class Builder:
 
     def __init__(self, config: SiteConfig, *, workers: int | None = None,
                  use_cache: bool = True, progress: Progress | None = None,
-                 lock: contextlib.AbstractContextManager[object] | None = None) -> None:
+                 lock: contextlib.AbstractContextManager[object] | None = None,
+                 index_later: bool = False) -> None:
         self.config = config
+        # folio serve shows the pages first and indexes them for search after (index_pending)
+        self.index_later = index_later
+        self.index_due = False
         self.workers = parallel.default_workers() if workers is None else workers
         self.cache_path = config.root / CACHE_DIR / "build.sqlite" if use_cache else None
         self.progress = progress
@@ -142,7 +147,7 @@ class Builder:
             manifest = stored if isinstance(stored, list) else None
         else:
             previous = {}
-        if not remember and self._nothing_changed(cache, inputs, previous):
+        if not remember and self._nothing_changed(cache, inputs, previous, manifest):
             summary = cache.get("summary")
             if self.last is not None:
                 summary = (len(self.last.site.articles), len(self.last.jobs),
@@ -157,6 +162,10 @@ class Builder:
         jobs = plan(site)
         static = theme.static_files(config)
         check_collisions(jobs, static)
+        if config.search:
+            search.check_reserved([(job.route.output_path, job.origin) for job in jobs] +
+                                  [(path, f"static file {source}") for path, source in
+                                   static.items()])
         info = site_info(site)
         fingerprints = Fingerprinter(theme, info, repr(config))
         out = str(config.output_path)
@@ -177,6 +186,8 @@ class Builder:
             prints = prints or rendered
             for output_path, source in static.items():
                 writer.copy(output_path, source)
+            if config.search:  # the index stays until it is made again after the commit
+                writer.adopt(search.bundle_files(config.output_path, manifest))
             with self.lock:
                 written = writer.commit(previous=manifest)
             manifest = sorted(writer.kept)
@@ -185,6 +196,7 @@ class Builder:
             path = job.route.output_path
             outputs[path] = _record(os.path.join(out, path), prints[index]) \
                 if index in todo_set else previous[path]
+        manifest, search_index = self._index(cache, manifest, outputs)
         cache.replace_outputs(outputs)
         shortcut = not _lists_show_bodies(jobs, fingerprints) and not any(
             fingerprints.mentions(job.templates, _NEIGHBOUR_BODIES) for job in jobs[:1]
@@ -212,11 +224,48 @@ class Builder:
             articles=len(site.articles), pages=len(jobs), written=written.written,
             unchanged=written.unchanged, removed=written.removed,
             seconds=time.perf_counter() - started, warnings=site.warnings,
-            parsed=len(content.fresh), rendered=len(todo),
+            parsed=len(content.fresh), rendered=len(todo), index=search_index,
         )
 
+    def _index(self, cache: BuildCache, manifest: list[str] | None,
+               outputs: dict[str, OutputRecord], *, later: bool | None = None
+               ) -> tuple[list[str] | None, search.SearchIndex | None]:
+        """Index the site for search again when some page changed (or the index is not the
+        one the cache knows), unless that is left for later; the output's new manifest (None
+        if unknown), and what indexing did (None when it did not run)."""
+        if not self.config.search or self._index_is_current(cache, outputs, manifest):
+            return manifest, None
+        if self.index_later if later is None else later:
+            self.index_due = True
+            return manifest, None
+        previous = search.bundle_files(self.config.output_path, manifest)
+        index = search.index_site(self.config.output_path, previous, self.lock)
+        cache.put("search", _index_key(outputs))
+        if manifest is None:
+            return None, index
+        return sorted(set(manifest).difference(previous).union(index.files)), index
+
+    def _index_is_current(self, cache: BuildCache, outputs: dict[str, OutputRecord],
+                          manifest: list[str] | None) -> bool:
+        """The search index was made from these pages, and none of its files is missing."""
+        return cache.get("search") == _index_key(outputs) and search.intact(
+            self.config.output_path, search.bundle_files(self.config.output_path, manifest))
+
+    def index_pending(self) -> search.SearchIndex | None:
+        """Make the search index that a build with `index_later` left to do, if any."""
+        if not self.index_due or self.last is None:
+            return None
+        self.index_due, last = False, self.last
+        with BuildCache(self.cache_path, _parse_key(self.config)) as cache:
+            manifest, index = self._index(cache, last.manifest, last.outputs, later=False)
+            if manifest is not None:
+                last.manifest = manifest
+                cache.put("manifest", manifest)
+            cache.commit()
+        return index
+
     def _nothing_changed(self, cache: BuildCache, inputs: Inputs,
-                         previous: dict[str, OutputRecord]) -> bool:
+                         previous: dict[str, OutputRecord], manifest: list[str] | None) -> bool:
         last_inputs = self.last.inputs if self.last is not None else cache.get("inputs")
         if not previous or last_inputs != inputs.digest:
             return False
@@ -224,6 +273,8 @@ class Builder:
         if inputs.newest_ns >= scanned_at - RACY_NS:
             return False  # an input changed around the last scan: its stat proves nothing
         out = str(self.config.output_path)
+        if self.config.search and not self._index_is_current(cache, previous, manifest):
+            return False
         return all(_intact(record, record.fingerprint, os.path.join(out, path))
                    for path, record in previous.items())
 
@@ -314,6 +365,12 @@ class Builder:
         cache.update_outputs({job.route.output_path: _record(
             os.path.join(out, job.route.output_path), fingerprints.job(job))
             for _, _, job, _ in rendered})
+        index = None
+        if self.config.search and rendered:
+            stored_manifest = cache.get("manifest")
+            manifest = stored_manifest if isinstance(stored_manifest, list) else None
+            manifest, index = self._index(cache, manifest, cache.output_records())
+            cache.put("manifest", manifest)
         cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
                                                parsed.digest), parsed)
                             for key, parsed, _, _ in rendered)
@@ -328,7 +385,7 @@ class Builder:
         articles, pages, warnings = summary if isinstance(summary, tuple) else (0, 0, ())
         return BuildReport(articles, pages, written.written, pages - written.written, 0,
                            time.perf_counter() - started, warnings, parsed=len(edits),
-                           rendered=len(rendered))
+                           rendered=len(rendered), index=index)
 
     def _edit_bodies(self, changed: Collection[Path], cache: BuildCache,
                      started: float) -> BuildReport | None:
@@ -376,6 +433,10 @@ class Builder:
             last.jobs[index], last.prints[index] = job, fingerprint
         last.outputs.update(outputs)
         last.inputs = None
+        manifest, search_index = self._index(cache, last.manifest, last.outputs)
+        if manifest is not None:
+            last.manifest = manifest
+            cache.put("manifest", manifest)
         for key, parsed, record, _ in edits:
             self.parsed[key], self.records[key] = parsed, record
         cache.store_sources((key, record, parsed) for key, parsed, record, _ in edits)
@@ -386,7 +447,7 @@ class Builder:
             articles=len(last.site.articles), pages=len(last.jobs), written=written.written,
             unchanged=len(last.jobs) - written.written, removed=0,
             seconds=time.perf_counter() - started, warnings=last.site.warnings,
-            parsed=len(edits), rendered=len(rendered),
+            parsed=len(edits), rendered=len(rendered), index=search_index,
         )
 
 
@@ -406,6 +467,10 @@ def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:
     lists = {job.templates for job in jobs if "article" not in job.context and "page"
              not in job.context}
     return any(fingerprints.template(templates)[1] for templates in lists)
+
+
+def _index_key(outputs: dict[str, OutputRecord]) -> str:
+    return search.index_key((path, record.fingerprint) for path, record in outputs.items())
 
 
 def _parse_key(config: SiteConfig) -> str:

@@ -95,6 +95,9 @@ def _build(args: argparse.Namespace) -> int:
               f"{report.pages} pages ({report.parsed} files read, {report.rendered} pages "
               f"rendered); {report.written} files written, {report.unchanged} unchanged, "
               f"{report.removed} removed in {report.seconds:.2f} s")
+        if report.index is not None:
+            print(f"Search index: {len(report.index.files)} files ({report.index.written} "
+                  f"written, {report.index.removed} removed) in {report.index.seconds:.2f} s")
     return 0
 
 

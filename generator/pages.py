@@ -95,6 +95,7 @@ class SiteInfo:
     taxonomies: tuple[tuple[str, str, str], ...]  # (key, title, url)
     menu: tuple[tuple[str, str], ...]  # (title, url) of plain pages in the menu
     article_count: int
+    search_url: str | None = None  # the search page, when search is on
     feed_url: str | None = None  # the archive's Atom feed, when feeds are on
 
     def abs_url(self, url: str) -> str:
@@ -123,8 +124,14 @@ def site_info(site: Site) -> SiteInfo:
         taxonomies=tuple((t.key, t.title, t.url) for t in site.taxonomies),
         menu=tuple((p.title, p.url) for p in menu_pages),
         article_count=len(site.articles),
+        search_url=search_route(config).url if config.search else None,
         feed_url=config.base_path + FEED_NAME if config.feeds else None,
     )
+
+
+def search_route(config: SiteConfig) -> Route:
+    """The search page (its index is made after the build: generator/search.py)."""
+    return route_for("/search/", config.base_path)
 
 
 def plan(site: Site) -> list[Job]:
@@ -144,6 +151,8 @@ def plan(site: Site) -> list[Job]:
              for p in site.pages]
     jobs.append(Job(("404.html",), Route(config.base_path + "404.html", "404.html"), {},
                     "the not-found page"))
+    if config.search:
+        jobs.append(Job(("search.html",), search_route(config), {}, "the search page"))
     if config.feeds:
         jobs += _feed_jobs(site)
     if config.sitemap:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import gzip
+import json
+import re
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -44,6 +47,33 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
 
 def build_site(site: Path, *, base_url: str | None = None, drafts: bool = False) -> BuildReport:
     return build(load_config(site, base_url=base_url, drafts=drafts))
+
+
+def comparable_tree(root: Path) -> dict[str, bytes]:
+    """Every file under root with its bytes, for comparing two builds. Pagefind's filter
+    index, metadata index and entry file vary in order (so in bytes and names) from run to
+    run (generator/search.py): they are compared by their decompressed bytes, sorted, with
+    the filter files' names left out."""
+    files = {p.relative_to(root).as_posix(): p.read_bytes()
+             for p in sorted(root.rglob("*")) if p.is_file()}
+    filters = [path for path in files if path.startswith("pagefind/filter/")]
+    metas = [path for path in files if re.fullmatch(r"pagefind/pagefind\.[^/]*\.pf_meta", path)]
+
+    def unordered(data: bytes) -> bytes:
+        data = gzip.decompress(data)
+        for path in filters:
+            data = data.replace(PurePosixPath(path).stem.encode(), b"filter")
+        return bytes(sorted(data))
+
+    for group, paths in (("pagefind/filter/*", filters), ("pagefind/*.pf_meta", metas)):
+        if paths:
+            files[group] = b"\n".join(sorted(unordered(files.pop(path)) for path in paths))
+    if "pagefind/pagefind-entry.json" in files:
+        entry = json.loads(files["pagefind/pagefind-entry.json"])
+        for language in entry["languages"].values():
+            language.pop("hash")
+        files["pagefind/pagefind-entry.json"] = json.dumps(entry, sort_keys=True).encode()
+    return files
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -95,7 +95,7 @@ class Session:
         return load_config(self.site_dir, drafts=self.drafts)
 
     def _builder(self) -> Builder:
-        return Builder(self.config, lock=self.preview.lock, workers=1)
+        return Builder(self.config, lock=self.preview.lock, workers=1, index_later=True)
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -106,6 +106,7 @@ class Session:
             report = cold.build(remember=True)
             self.builder = cold
             self.builder.workers = 1  # later builds run beside threads: no forking then
+            self.builder.index_later = True  # and show their pages before indexing them
             self._say(f"Built {report.articles} articles, {report.pages} pages "
                       f"in {time.perf_counter() - started:.2f} s")
         except FolioError as exc:
@@ -186,6 +187,23 @@ class Session:
                 self.broadcaster.publish(Event("css", {"version": self.broadcaster.version + 1}))
             else:
                 self.broadcaster.publish(Event("reload", {}))
+        self._index_for_search()
+
+    def _index_for_search(self) -> None:
+        """Bring the search index up to date after the pages are shown; never raise."""
+        started = time.perf_counter()
+        try:
+            index = self.builder.index_pending()
+        except FolioError as exc:
+            self._problems(exc)
+            return
+        except Exception as exc:
+            traceback.print_exc(file=self.err)
+            self._problems(exc)
+            return
+        if index is not None:
+            self._say(f"search index updated ({index.written} files written) in "
+                      f"{(time.perf_counter() - started) * 1000:.0f} ms")
 
     def _problems(self, error: BaseException) -> None:
         text = error.format(self.config.root) if isinstance(error, FolioError) else str(error)

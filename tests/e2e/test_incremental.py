@@ -19,15 +19,14 @@ from hypothesis import strategies as st
 
 from generator.build import Builder, build
 from generator.config import load_config
-from tests.sitekit import article_text, write_tree
+from tests.sitekit import article_text, comparable_tree, write_tree
 
 REGIONS = ["Europe", "Asia", "europe", "Middle East & North Africa"]
 OPS = ["add", "body", "title", "delete", "rename", "term", "template", "config", "static"]
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return comparable_tree(root)
 
 
 class Archive:

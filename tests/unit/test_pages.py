@@ -51,7 +51,7 @@ def test_plan_has_every_page_once(config: SiteConfig) -> None:
         "/", "/2017/01/a/", "/2017/01/b/", "/2018/01/c/",
         "/regions/", "/regions/europe/", "/regions/asia/",
         "/themes/", "/themes/economy/", "/authors/", "/reports/", "/sources/", "/publishers/",
-        "/archives/", "/2017/", "/2018/", "/about/", "/404.html",
+        "/archives/", "/2017/", "/2018/", "/about/", "/404.html", "/search/",
         # feeds: the archive's and one per term; the sitemap and robots.txt
         "/atom.xml", "/regions/europe/atom.xml", "/regions/asia/atom.xml",
         "/themes/economy/atom.xml", "/sitemap.xml", "/robots.txt",
@@ -227,3 +227,10 @@ def test_site_info_menu_and_navigation(tmp_path: Path) -> None:
     assert info.taxonomies[0] == ("regions", "Regions", "/archive/regions/")
     assert info.article_count == 1
     assert info.abs_url("/archive/x/") == "https://example.org/archive/x/"
+    assert info.search_url == "/archive/search/"
+
+
+def test_search_off_plans_no_search_page(tmp_path: Path) -> None:
+    site = assemble(for_test(tmp_path, search=False), [make_article("a", 1)], [])
+    assert site_info(site).search_url is None
+    assert not [job for job in plan(site) if job.templates == ("search.html",)]

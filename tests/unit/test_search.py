@@ -1,17 +1,20 @@
-"""search.py: Pagefind indexes the built pages into output/pagefind/, and a failed run leaves
-the previous index in place."""
+"""search.py: Pagefind indexes the built pages into output/pagefind/, only when pages changed,
+and a failed run leaves the previous index in place."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from generator import search
+from generator.build import Builder
+from generator.config import load_config
 from generator.errors import OutputError
 from generator.writer import MARKER
-from tests.sitekit import write_tree
+from tests.sitekit import article_text, write_tree
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>
 <nav>Menu words everywhere</nav>
@@ -115,3 +118,72 @@ def test_no_page_or_static_file_may_claim_the_bundle_folder() -> None:
                                ("pagefind/x.js", "static file static/pagefind/x.js")])
     text = caught.value.format()
     assert "content/pages/pagefind.md" in text and "static/pagefind/x.js" in text
+
+
+# -- in the build ---------------------------------------------------------------------------
+def small_site(root: Path, config: str = "") -> Path:
+    files = {f"content/articles/2021/03/a{n}.md": article_text(
+        f"Body {n} mentions the aquifer.", title=f"A{n}", date=f"2021-03-0{n}",
+        summary="Water underground.")
+        for n in (1, 2)}
+    write_tree(root, {**files, "folio.toml": config, "static/robots-extra.txt": "x"})
+    for path in root.rglob("*"):  # older than the racy window: a build trusts their stats
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    return root
+
+
+def test_search_off_runs_no_indexing_and_writes_no_bundle(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site", "search = false\n")
+    report = Builder(load_config(site), workers=1).build()
+    assert report.index is None
+    assert not (site / "output/pagefind").exists()
+    assert not (site / "output/search").exists()
+
+
+def test_the_index_is_made_again_only_when_pages_changed(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site")
+    first = Builder(load_config(site), workers=1).build()
+    assert first.index is not None and (site / "output" / search.ENTRY).is_file()
+    before = mtimes(site / "output")
+
+    assert Builder(load_config(site), workers=1).build().index is None  # nothing changed
+    (site / "static/robots-extra.txt").write_text("y")  # a static file is not a page
+    static_only = Builder(load_config(site), workers=1).build()
+    assert static_only.written == 1 and static_only.index is None
+    assert mtimes(site / "output") == before
+
+    body = site / "content/articles/2021/03/a1.md"
+    body.write_text(body.read_text().replace("aquifer", "moraine"))
+    edited = Builder(load_config(site), workers=1).build()  # the body-edit shortcut
+    assert edited.index is not None and edited.index.written > 0
+
+    (site / "content/articles/2021/03/a2.md").unlink()
+    removed = Builder(load_config(site), workers=1).build()
+    assert removed.index is not None
+    assert json.loads((site / "output" / search.ENTRY).read_text()
+                      )["languages"]["en"]["page_count"] == 1
+
+
+def test_a_failed_index_is_made_on_the_next_build(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site")
+    Builder(load_config(site), workers=1).build()
+    body = site / "content/articles/2021/03/a1.md"
+    body.write_text(body.read_text().replace("aquifer", "moraine"))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    with pytest.raises(OutputError):
+        Builder(load_config(site), workers=1).build()
+    assert "moraine" in (site / "output/2021/03/a1/index.html").read_text()  # pages are in
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    again = Builder(load_config(site), workers=1).build()
+    assert again.index is not None and again.written == 0
+
+
+def test_a_deleted_bundle_is_made_again(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site")
+    Builder(load_config(site), workers=1).build()
+    for path in (site / "output/pagefind").rglob("*.pf_fragment"):
+        os.unlink(path)
+    assert Builder(load_config(site), workers=1).build().index is not None
+    (site / "output" / search.ENTRY).unlink()
+    assert Builder(load_config(site), workers=1).build().index is not None
