@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import ConfigError, Problem
+from generator.urls import slugify
 
 CONFIG_NAME = "folio.toml"
 
@@ -97,6 +98,8 @@ class SiteConfig:
     feed_content: str = "summary"  # or "full"
     sitemap: bool = True
     provenance: bool = True  # pages per original source and per publisher
+    syndication: str = "self"  # where canonical points: "self", "original" or "noindex"
+    syndication_sources: dict[str, str] = field(default_factory=dict)  # source slug -> policy
     drafts: bool = False
 
     @property
@@ -143,7 +146,8 @@ _SCALARS: dict[str, tuple[tuple[type, ...], str]] = {
     "sitemap": ((bool,), "true or false"),
     "provenance": ((bool,), "true or false"),
 }
-_TABLES = {"taxonomies", "urls", "params"}
+_TABLES = {"taxonomies", "urls", "params", "syndication"}
+POLICIES = ("self", "original", "noindex")
 _TAXONOMY_KEYS = {"title", "singular", "url", "index_url"}
 _URL_FIELDS = {"article", "page", "year", "years", "term"}
 _URL_PLACEHOLDERS: dict[str, set[str]] = {
@@ -232,6 +236,7 @@ def parse_config(
 
     urls, term_pattern = _parse_urls(data.get("urls", {}), problem)
     taxonomies = _parse_taxonomies(data.get("taxonomies"), term_pattern, problem)
+    syndication = _parse_syndication(data.get("syndication", {}), problem)
     params = data.get("params", {})
     if not isinstance(params, dict):
         problem("params", f"must be a table, not {_describe(params)}")
@@ -243,7 +248,36 @@ def parse_config(
     if problems:
         raise ConfigError(problems, title="Invalid configuration")
     return SiteConfig(root=site_dir, urls=urls, taxonomies=taxonomies, params=params,
-                      drafts=drafts, **values)
+                      drafts=drafts, syndication=syndication[0],
+                      syndication_sources=syndication[1], **values)
+
+
+def _parse_syndication(table: Any, problem: Any) -> tuple[str, dict[str, str]]:
+    """[syndication] policy = "self" | "original" | "noindex", and [syndication.sources]
+    "Original Source Name" = policy, overriding it for one source."""
+    if not isinstance(table, dict):
+        problem("syndication", f"must be a table, not {_describe(table)}")
+        return "self", {}
+    policy, sources = "self", {}
+    for key, value in table.items():
+        if key == "policy":
+            if value in POLICIES:
+                policy = value
+            else:
+                problem("syndication.policy", f"must be one of {', '.join(POLICIES)}, "
+                        f"not {value!r}")
+        elif key == "sources" and isinstance(value, dict):
+            for name, source_policy in value.items():
+                if source_policy in POLICIES:
+                    sources[slugify(name)] = source_policy
+                else:
+                    problem(f"syndication.sources.{name}",
+                            f"must be one of {', '.join(POLICIES)}, not {source_policy!r}")
+        else:
+            problem(f"syndication.{key}", "unknown key" if key != "sources" else
+                    "must be a table of source names", 'e.g. [syndication.sources] '
+                    '"South Front" = "original"')
+    return policy, sources
 
 
 def _parse_urls(table: Any, problem: Any) -> tuple[UrlConfig, str]:

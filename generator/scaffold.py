@@ -67,6 +67,53 @@ menu: 1
 What this archive collects, and why.
 '''
 
+PAGES_WORKFLOW = """\
+# Build the archive with Folio and publish it on GitHub Pages.
+# Settings > Pages > Source: "GitHub Actions". The site is built for the Pages address
+# (https://USER.github.io/REPO/ for a project site, or your custom domain), so every link
+# carries the right sub-path.
+name: Publish the archive
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+concurrency:
+  group: pages
+  cancel-in-progress: false
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install Folio
+        run: pip install folio-ssg
+      - id: pages
+        uses: actions/configure-pages@v5
+      - name: Build
+        run: folio build . --base-url "${{ steps.pages.outputs.base_url }}/"
+      - name: Check
+        run: folio check . --base-url "${{ steps.pages.outputs.base_url }}/"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: output
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
 OVERRIDES = '''\
 Put a template here with the same name as one of the theme's (for example `article.html`)
 to override just that template. See the README, "Themes and overrides".
@@ -86,7 +133,8 @@ def init_site(target: Path, *, title: str) -> list[Path]:
         "content/pages/about.md": ABOUT,
         "templates/README.md": OVERRIDES,
         "static/.gitkeep": "",
-        ".gitignore": "/output/\n",
+        ".gitignore": "/output/\n/.folio-cache/\n",
+        ".github/workflows/pages.yml": PAGES_WORKFLOW,
     }
     created = []
     for relative, text in files.items():

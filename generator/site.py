@@ -8,7 +8,7 @@ from generator.config import SiteConfig
 from generator.errors import Problem
 from generator.model import Article, Page, Site, Taxonomy, YearArchive
 from generator.taxonomy import build_terms, plan_terms, term_refs
-from generator.urls import route
+from generator.urls import absolute, route, slugify
 
 
 def assemble(
@@ -30,7 +30,9 @@ def assemble(
                   month=f"{article.date.month:02d}", day=f"{article.date.day:02d}",
                   slug=article.slug)
         terms = {key: term_refs(article, plans[key], key) for key in plans}
-        assembled.append(replace(article, url=r.url, output_path=r.output_path, terms=terms))
+        canonical, noindex = _syndication(config, article, r.url, warnings)
+        assembled.append(replace(article, url=r.url, output_path=r.output_path, terms=terms,
+                                 canonical_url=canonical, noindex=noindex))
     newest_first = tuple(reversed(assembled))
 
     taxonomies = tuple(
@@ -53,3 +55,19 @@ def assemble(
         shown_pages.append(replace(page, url=r.url, output_path=r.output_path))
     return Site(config=config, articles=newest_first, pages=tuple(shown_pages),
                 taxonomies=taxonomies, years=years, warnings=tuple(warnings))
+
+
+def _syndication(config: SiteConfig, article: Article, url: str,
+                 warnings: list[Problem]) -> tuple[str, bool]:
+    """(canonical URL, noindex) by the site's syndication policy for the article's source."""
+    policy = config.syndication_sources.get(slugify(article.source.name or ""),
+                                            config.syndication)
+    own = absolute(config.base_url, url)
+    if policy == "original":
+        if article.source.url:
+            return article.source.url, False
+        warnings.append(Problem("syndication policy 'original' but no source.url: the "
+                                "canonical URL stays this archive's page",
+                                path=article.source_path, key="source.url",
+                                hint="add the original's address"))
+    return own, policy == "noindex"

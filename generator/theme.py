@@ -19,6 +19,7 @@ import jinja2
 
 from generator.config import SiteConfig
 from generator.errors import Problem, ThemeError
+from generator.metadata import news_article
 from generator.urls import absolute
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
@@ -134,7 +135,11 @@ def load_theme(config: SiteConfig, bytecode_cache: Path | None = None) -> Theme:
         abs_url=lambda url: absolute(config.base_url, url),
         number=lambda value: f"{value:,}",
     )
-    env.globals.update(static_url=lambda path: config.base_path + path.lstrip("/"))
+    env.globals.update(
+        static_url=lambda path: config.base_path + path.lstrip("/"),
+        news_article=lambda article: news_article(article, config.base_url, config.title,
+                                                  config.language),
+    )
     return Theme(layers, tuple(dirs), env)
 
 

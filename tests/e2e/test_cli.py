@@ -101,3 +101,17 @@ def test_progress_bar_draws_on_a_terminal_only_for_large_builds() -> None:
     piped = io.StringIO()
     ProgressBar(piped)("rendering", 500, 1000)
     assert piped.getvalue() == ""
+
+
+def test_init_scaffolds_a_github_pages_workflow(tmp_path: Path) -> None:
+    import yaml
+
+    site = tmp_path / "archive"
+    assert folio("init", str(site)).returncode == 0
+    workflow = yaml.safe_load((site / ".github/workflows/pages.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    assert any(r.startswith("folio build . --base-url") for r in runs)
+    assert any(step.get("uses", "").startswith("actions/upload-pages-artifact") for step in steps)
+    assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")
+    assert workflow["permissions"]["pages"] == "write"
