@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -69,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
                            help="poll for changes (network or container mounts)")
     serve_cmd.set_defaults(command=_serve)
 
+    check_cmd = commands.add_parser("check", help="check a built site: links, assets, "
+                                    "attribution")
+    check_cmd.add_argument("site", nargs="?", default=".", help="site folder (default: .)")
+    check_cmd.add_argument("--output", "-o", help="the built site (default: SITE/output)")
+    check_cmd.add_argument("--base-url", help="the base_url it was built for (default: the "
+                           "site's)")
+    check_cmd.add_argument("--verbose", "-v", action="store_true",
+                           help="also list the external links")
+    check_cmd.set_defaults(command=_check)
+
     add_import_parser(commands)
     return parser
 
@@ -109,6 +121,32 @@ def _serve(args: argparse.Namespace) -> int:
         raise FolioError(f"{site_dir}: no such site folder")
     return serve(site_dir, host=args.host, port=args.port, drafts=args.drafts,
                  open_browser=args.open, poll=args.poll)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from generator.check import check_site, load_site
+
+    site_dir = Path(args.site)
+    if not site_dir.is_dir():
+        raise FolioError(f"{site_dir}: no such site folder")
+    config = load_config(site_dir, base_url=args.base_url)
+    output = Path(args.output) if args.output else config.output_path
+    if not output.is_dir():
+        raise FolioError(f"{output}: no such output folder (build the site first)")
+    started = time.perf_counter()
+    report = check_site(output.resolve(), config.base_url, load_site(config))
+    label = os.path.relpath(output) if output.resolve().is_relative_to(Path.cwd()) \
+        else str(output)
+    for finding in report.findings:
+        print(finding.format(label))
+    if args.verbose:
+        for url, count in report.external:
+            print(f"external: {url}" + (f" ({count} links)" if count > 1 else ""))
+    count = len(report.findings)
+    print(f"checked {report.pages} pages, {report.links} links ({report.external_links} "
+          f"external): {count} problem{'' if count == 1 else 's'} in "
+          f"{time.perf_counter() - started:.2f} s")
+    return 0 if report.ok else 1
 
 
 def _init(args: argparse.Namespace) -> int:
