@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import write_tree
+from tests.sitekit import copy_demo, write_tree
 
 
 @pytest.fixture
@@ -22,3 +22,9 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
         return write_tree(root, files)
 
     return make
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """A copy of the repository's demo archive."""
+    return copy_demo(tmp_path / "demo")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from bs4 import BeautifulSoup
@@ -86,3 +88,22 @@ def page(output: Path, url_path: str) -> BeautifulSoup:
     if url_path.endswith("/") or target.is_dir():
         target = target / "index.html"
     return soup(target)
+
+
+def copy_demo(site: Path) -> Path:
+    """A copy of the repository's demo archive (content and config) at `site`."""
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "folio.toml", site / "folio.toml")
+    return site
+
+
+def host_demo(work: Path, base_url: str = "https://example.org/archive/") -> Path:
+    """The demo archive built for `base_url`, placed where a file server at work/root serves
+    it under the URL's sub-path (as GitHub Pages serves a project site)."""
+    site = copy_demo(work / "site")
+    build_site(site, base_url=base_url)
+    root = work / "root"
+    target = root / urlsplit(base_url).path.strip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(site / "output", target)
+    return root

@@ -75,3 +75,11 @@ def screenshots() -> Path:
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="module")
+def hosted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo archive built for https://example.org/archive/, placed at root/archive/."""
+    from tests.sitekit import host_demo
+
+    return host_demo(tmp_path_factory.mktemp("hosted"))

@@ -4,26 +4,9 @@ console error, no request leaving the site."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-
-from tests.sitekit import REPO, build_site
-
-
-@pytest.fixture(scope="module")
-def hosted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("crawl")
-    site = work / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "folio.toml", site / "folio.toml")
-    build_site(site, base_url="https://example.org/archive/")
-    root = work / "root"
-    root.mkdir()
-    shutil.copytree(site / "output", root / "archive")
-    return root
 
 
 @pytest.mark.browser

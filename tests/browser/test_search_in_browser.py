@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 
 from generator.server.serve import Session
 from tests.browser.test_serve_in_browser import make_demo
-from tests.sitekit import REPO, build_site
 
 TIMEOUT = 8000  # ms
 # "aquifer" is in this article's body only (not in its title, summary or any other article)
@@ -21,18 +19,6 @@ AQUIFER_URL = "2021/05/who-owns-the-water-under-the-vineyards/"
 MIDDLE_EAST = "Water Rights Dispute on the Orontes Enters Its Third Year"
 
 
-@pytest.fixture(scope="module")
-def hosted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo archive built for https://example.org/archive/, placed at root/archive/."""
-    work = tmp_path_factory.mktemp("hosted-search")
-    site = work / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "folio.toml", site / "folio.toml")
-    build_site(site, base_url="https://example.org/archive/")
-    root = work / "root"
-    root.mkdir()
-    shutil.copytree(site / "output", root / "archive")
-    return root
 
 
 def watch(page) -> list[str]:
@@ -40,7 +26,8 @@ def watch(page) -> list[str]:
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("requestfailed", lambda r: problems.append(f"failed {r.url}")
-            if "/__folio/events" not in r.url else None)  # the preview's stream, cut by goto
+            if "/__folio/events" not in r.url and r.failure != "net::ERR_ABORTED"
+            else None)  # the preview's stream, and requests cut short by navigating on
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
             if r.status >= 400 else None)
     return problems

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.errors import FolioError
 from tests.e2e.links import broken_links
-from tests.sitekit import REPO, article_text, build_site, page
+from tests.sitekit import article_text, build_site, page
 
 
 def articles(count: int, **fields: object) -> dict[str, str]:
@@ -20,14 +19,6 @@ def articles(count: int, **fields: object) -> dict[str, str]:
             f"Body of article {n}.", title=f"Article number {n}", date=day, **fields)
     return files
 
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    """A copy of the repository's demo archive."""
-    site = tmp_path / "demo"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "folio.toml", site / "folio.toml")
-    return site
 
 
 def test_demo_archive_builds_with_every_link_resolving(demo: Path) -> None:

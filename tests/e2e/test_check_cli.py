@@ -3,7 +3,6 @@ reported with its own finding and exit status 1."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.sitekit import REPO, article_text, build_site, write_tree
+from tests.sitekit import article_text, build_site, write_tree
 
 ARCHIVE = "https://example.org/archive/"
 ONE = "2020/01/one/index.html"
@@ -188,14 +187,6 @@ def test_without_a_built_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["check", str(root)]) == 1
     assert "no such output folder" in capsys.readouterr().err
 
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    """A copy of the repository's demo archive."""
-    site = tmp_path / "demo"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "folio.toml", site / "folio.toml")
-    return site
 
 
 @pytest.mark.parametrize("base_url", [None, ARCHIVE])

@@ -9,15 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import FolioError
-from tests.sitekit import REPO, article_text, build_site, comparable_tree, page
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    site = tmp_path / "demo"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "folio.toml", site / "folio.toml")
-    return site
+from tests.sitekit import article_text, build_site, comparable_tree, page
 
 
 def test_the_demo_gets_a_search_page_and_an_index_of_its_articles(demo: Path) -> None:
