@@ -228,8 +228,8 @@ def parse_config(
         elif parts.query or parts.fragment:
             problem("base_url", f"must not have a query or fragment: {url!r}")
             del values["base_url"]
-        elif not url.endswith("/"):
-            values["base_url"] = url + "/"
+        else:  # one trailing slash: "…/archive", "…/archive/" and "…/archive//" alike
+            values["base_url"] = url.rstrip("/") + "/"
     if "theme" in values and not re.fullmatch(r"[\w.-]+", values["theme"]):
         problem("theme", "must be a theme folder name")
         del values["theme"]

@@ -378,3 +378,9 @@ def test_feed_and_provenance_settings_are_validated(tmp_path: Path, text: str) -
     key = text.split(" ")[0]
     error = config_error(tmp_path, text)
     assert any(p.key and p.key.startswith(key) for p in error.problems), error
+
+
+def test_base_url_with_a_doubled_slash_keeps_one(tmp_path: Path) -> None:
+    config = load_config(tmp_path, base_url="https://user.github.io/archive//")
+    assert config.base_url == "https://user.github.io/archive/"
+    assert config.base_path == "/archive/"
