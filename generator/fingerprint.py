@@ -25,6 +25,8 @@ from generator.pages import Feed, Job, Paginator, SiteInfo
 from generator.theme import Theme
 
 _BODY_FIELDS = re.compile(r"\b(body_html|word_count)\b")
+# a template that walks a term's or a year's whole list, not just the page's slice of it
+_WHOLE_LISTS = re.compile(r"\b(term|year)\.articles\b")
 
 
 _PARSER = jinja2.Environment()
@@ -52,13 +54,17 @@ class Fingerprinter:
         self.base = _digest(__version__, config_repr, repr(info))
         # template fingerprints known from a build whose templates are unchanged
         self._templates: dict[tuple[str, ...], tuple[str, bool]] = dict(templates or {})
+        self._whole: dict[tuple[str, ...], bool] = {}
         self._memo: dict[tuple[int, bool], str] = {}
         self._keep: list[object] = []  # keeps memoised objects alive so ids stay unique
 
     def job(self, job: Job) -> str:
         template_fp, body_in_lists = self.template(job.templates)
+        if job.templates not in self._whole:
+            self._whole[job.templates] = self.mentions(job.templates, _WHOLE_LISTS)
+        whole_lists = self._whole[job.templates]
         context = sorted(job.context.items())
-        parts = [self._value(key, value, body_in_lists) for key, value in context]
+        parts = [self._value(key, value, body_in_lists, whole_lists) for key, value in context]
         return _digest(self.base, template_fp, job.route.url, job.route.output_path, *parts)
 
     # -- templates -------------------------------------------------------------------------
@@ -110,12 +116,19 @@ class Fingerprinter:
             return ""
 
     # -- context values --------------------------------------------------------------------
-    def _value(self, key: str, value: Any, body_in_lists: bool) -> str:
+    def _value(self, key: str, value: Any, body_in_lists: bool, whole_lists: bool = True
+               ) -> str:
         if isinstance(value, Article):
             return self.article(value, whole=key == "article" or body_in_lists)
         if isinstance(value, Term):
+            if not whole_lists:  # the page shows its slice (the paginator) and the header
+                return _digest("t", value.taxonomy, value.name, value.slug, value.url,
+                               *value.spellings, value.count, value.first_year,
+                               value.last_year)
             return self._own_term(value, body_in_lists)
         if isinstance(value, YearArchive):
+            if not whole_lists:
+                return _digest("y", value.year, value.url, value.count)
             return self._memoised(value, body_in_lists, lambda: _digest(
                 "Y", value.year, value.url, *self._articles(value.articles, body_in_lists)))
         if isinstance(value, Taxonomy):

@@ -103,6 +103,14 @@ class Term:
     def count(self) -> int:
         return len(self.articles)
 
+    @property
+    def first_year(self) -> int | None:
+        return self.articles[-1].year if self.articles else None
+
+    @property
+    def last_year(self) -> int | None:
+        return self.articles[0].year if self.articles else None
+
 
 @dataclass(frozen=True, slots=True)
 class Taxonomy:

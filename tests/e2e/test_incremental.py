@@ -217,3 +217,28 @@ def test_cli_body_edit_takes_the_long_way_when_lists_show_bodies(tmp_path: Path)
     report = build(load_config(tmp_path), workers=1)
     assert report.rendered > 1
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def test_a_term_template_showing_the_whole_term_follows_every_edit(tmp_path: Path) -> None:
+    """A term page that lists all of its term's articles (not just its page of them) is
+    re-rendered when any of them changes, even on pages that do not list it."""
+    archive = Archive(tmp_path)
+    write_tree(tmp_path, {"templates/term.html":
+                          "{% for a in term.articles %}{{ a.title }};{% endfor %}"
+                          "{% for a in paginator.items %}[{{ a.title }}]{% endfor %}"})
+    build(load_config(tmp_path), workers=1)
+    archive.apply("title", 3)
+    build(load_config(tmp_path), workers=1)
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def test_a_title_edit_leaves_term_pages_that_do_not_show_it_alone(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)  # four articles in Europe, two to a page
+    build(load_config(tmp_path), workers=1)
+    europe_page_2 = tmp_path / "output/regions/europe/page/2/index.html"
+    before = europe_page_2.stat().st_mtime_ns
+    archive.apply("title", 3)  # the newest article: on Europe's first page only
+    report = build(load_config(tmp_path), workers=1)
+    assert europe_page_2.stat().st_mtime_ns == before
+    assert report.rendered < report.pages // 2
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
