@@ -394,7 +394,10 @@ class Builder:
         last = self.last
         assert last is not None
         keys = {str(path) for path in changed}
-        if not keys <= last.article_jobs.keys() or last.lists_show_bodies:
+        # a save also reports the article's folder as modified: that folder is not a change
+        parents = {str(Path(key).parent) for key in keys if key in last.article_jobs}
+        keys = {key for key in keys if not (key in parents and Path(key).is_dir())}
+        if not keys or not keys <= last.article_jobs.keys() or last.lists_show_bodies:
             return None
         edits: list[tuple[str, Parsed, SourceRecord, int]] = []
         for key in keys:

@@ -242,3 +242,14 @@ def test_a_title_edit_leaves_term_pages_that_do_not_show_it_alone(tmp_path: Path
     assert europe_page_2.stat().st_mtime_ns == before
     assert report.rendered < report.pages // 2
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def test_serve_shortcut_ignores_the_folder_event_of_a_save(tmp_path: Path) -> None:
+    """Watchers report the saved file's folder as modified too; that is not a change."""
+    archive = Archive(tmp_path)
+    builder = Builder(load_config(tmp_path), workers=1)
+    builder.build(remember=True)
+    (path,) = archive.apply("body", 0)
+    report = builder.build([path, path.parent])
+    assert (report.parsed, report.rendered) == (1, 1)
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
