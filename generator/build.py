@@ -198,7 +198,8 @@ class Builder:
                 if index in todo_set else previous[path]
         manifest, search_index = self._index(cache, manifest, outputs)
         cache.replace_outputs(outputs)
-        shortcut = not _lists_show_bodies(jobs, fingerprints) and not any(
+        lists_show_bodies = _lists_show_bodies(jobs, fingerprints)
+        shortcut = not lists_show_bodies and not any(
             fingerprints.mentions(job.templates, _NEIGHBOUR_BODIES) for job in jobs[:1]
             if "article" in job.context)
         article_templates = {job.templates for job in jobs if "article" in job.context}
@@ -219,7 +220,7 @@ class Builder:
                           manifest,
                           {str(job.context["article"].source_path): i
                            for i, job in enumerate(jobs) if "article" in job.context},
-                          _lists_show_bodies(jobs, fingerprints))
+                          lists_show_bodies)
         return BuildReport(
             articles=len(site.articles), pages=len(jobs), written=written.written,
             unchanged=written.unchanged, removed=written.removed,
