@@ -474,7 +474,12 @@ def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:
 
 
 def _index_key(outputs: dict[str, OutputRecord]) -> str:
-    return search.index_key((path, record.fingerprint) for path, record in outputs.items())
+    """Pagefind reads the HTML pages as written: the index is current while no page's bytes
+    changed, so a page re-rendered to the same bytes (a template edit elsewhere on the page,
+    a changed list the page is not in) keeps the index. A file is rewritten only when its
+    bytes change, so its size and mtime stand for its bytes."""
+    return search.index_key((path, f"{record.size}:{record.mtime_ns}")
+                            for path, record in outputs.items() if path.endswith(".html"))
 
 
 def _parse_key(config: SiteConfig) -> str:

@@ -54,7 +54,7 @@ def binary() -> Path | None:
 
 
 def index_key(pages: Iterable[tuple[str, str]]) -> str:
-    """What the index is made from: every page (output path, fingerprint of its inputs) and
+    """What the index is made from: every page (output path, what stands for its bytes) and
     the Pagefind binary. The same key means the same index: no need to run it again."""
     found = binary()
     stat = found.stat() if found is not None and found.exists() else None

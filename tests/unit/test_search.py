@@ -164,6 +164,22 @@ def test_the_index_is_made_again_only_when_pages_changed(tmp_path: Path) -> None
                       )["languages"]["en"]["page_count"] == 1
 
 
+def test_a_template_edit_re_indexes_only_when_the_pages_bytes_change(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site")
+    Builder(load_config(site), workers=1).build()
+    template = site / "templates/article.html"
+    template.parent.mkdir()
+    template.write_text('{% extends "default:article.html" %}{# a note #}')
+    same_bytes = Builder(load_config(site), workers=1).build()
+    assert same_bytes.rendered == 2 and same_bytes.written == 0
+    assert same_bytes.index is None  # Pagefind would read the same pages again
+
+    template.write_text('{% extends "default:article.html" %}'
+                        '{% block content %}<p>Moved</p>{{ super() }}{% endblock %}')
+    changed = Builder(load_config(site), workers=1).build()
+    assert changed.written == 2 and changed.index is not None
+
+
 def test_a_failed_index_is_made_on_the_next_build(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     site = small_site(tmp_path / "site")
