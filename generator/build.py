@@ -205,7 +205,9 @@ class Builder:
         article_templates = {job.templates for job in jobs if "article" in job.context}
         cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info,
                                "templates": {t: fingerprints.template(t)
-                                             for t in article_templates}}
+                                             for t in article_templates},
+                               "whole": {t: fingerprints.whole_lists(t)
+                                         for t in article_templates}}
                   if shortcut else None)
         if shortcut:
             cache.store_article_jobs((str(jobs[i].context["article"].source_path),
@@ -321,22 +323,22 @@ class Builder:
         rest = rest_digest(self.config)
         if rest != stored.get("rest"):
             return None
-        known = cache.source_records()
+        known = cache.source_stats()
         scanned_at = time.time_ns()
         stats = content_stats(self.config)
         if known.keys() != stats.keys():
             return None  # files were added or removed
+        trusted = cache.scanned_at - RACY_NS  # see BuildCache.stat_is_trustworthy
         changed = [key for key, stat in stats.items()
-                   if (known[key].size, known[key].mtime_ns) != (stat.st_size, stat.st_mtime_ns)
-                   or not cache.stat_is_trustworthy(known[key])]
+                   if known[key] != (stat.st_size, stat.st_mtime_ns) or known[key][1] >= trusted]
         if not changed or len(changed) > 20:
             return None
         jobs = cache.article_jobs(changed)
         old = cache.parsed(changed)
         theme = load_theme(self.config, bytecode_cache=self._templates_cache())
         fingerprints = Fingerprinter(theme, stored["info"], repr(self.config),
-                                     stored.get("templates"))
-        edits = []
+                                     stored.get("templates"), stored.get("whole"))
+        edits, touched = [], []
         for key in changed:
             job, before = jobs.get(key), old.get(key)
             if not isinstance(job, Job) or not isinstance(before, Parsed) or \
@@ -346,7 +348,8 @@ class Builder:
             if record is None or record.fingerprint != fingerprints.job(job):
                 return None  # the stored page is not the one the last build wrote
             if digest(Path(key).read_bytes()) == before.digest:
-                continue  # touched, not changed
+                touched.append((key, before.digest))  # touched, not changed
+                continue
             parsed = read_source(SourceFile(Path(key), "article"), self.config)
             item = parsed.item
             if parsed.problems or not isinstance(item, Article) or \
@@ -376,8 +379,8 @@ class Builder:
                                                parsed.digest), parsed)
                             for key, parsed, _, _ in rendered)
         cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
-                                               known[key].digest), None)
-                            for key in changed if key not in {k for k, _, _ in edits})
+                                               same), None)
+                            for key, same in touched)
         cache.store_article_jobs((key, _without_bodies(job)) for key, _, job, _ in rendered)
         cache.mark_scanned(scanned_at)
         cache.put("inputs", inputs_digest(rest, stats))  # a next build with no edit stops early

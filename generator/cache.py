@@ -117,6 +117,11 @@ class BuildCache:
         rows = self.db.execute("SELECT path, size, mtime_ns, digest FROM sources")
         return {path: SourceRecord(size, mtime, digest) for path, size, mtime, digest in rows}
 
+    def source_stats(self) -> dict[str, tuple[int, int]]:
+        """Path -> (size, mtime_ns) of every content file the cache knows: the quick check."""
+        return {path: (size, mtime) for path, size, mtime in
+                self.db.execute("SELECT path, size, mtime_ns FROM sources")}
+
     def stat_is_trustworthy(self, record: SourceRecord) -> bool:
         """A matching stat proves nothing for a file changed right around the time it was
         taken: a second change within the file system's clock tick keeps the same mtime."""

@@ -13,7 +13,6 @@ from typing import TextIO
 from generator import __version__
 from generator.config import load_config
 from generator.errors import FolioError
-from generator.importer.command import add_parser as add_import_parser
 from generator.scaffold import init_site
 
 PROGRESS_MIN_PAGES = 500
@@ -81,8 +80,27 @@ def _parser() -> argparse.ArgumentParser:
                            help="also list the external links")
     check_cmd.set_defaults(command=_check)
 
-    add_import_parser(commands)
+    import_cmd = commands.add_parser(
+        "import", help="turn collected article page dumps into article files",
+        description="Import article page dumps (files, or folders searched recursively for "
+                    "*.txt and *.md) into content/articles/YYYY/MM/<slug>.md of a site.")
+    import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                            help="dump files or folders of them")
+    import_cmd.add_argument("--site", default=".", help="the site folder (default: .)")
+    import_cmd.add_argument("--force", action="store_true", help="replace files the importer "
+                            "wrote before (never a curator's edits)")
+    import_cmd.add_argument("--dry-run", action="store_true",
+                            help="say what would happen, write nothing")
+    import_cmd.add_argument("--json", action="store_true", help="print one JSON record per "
+                            "input (the summary goes to stderr)")
+    import_cmd.set_defaults(command=_import)
     return parser
+
+
+def _import(args: argparse.Namespace) -> int:
+    from generator.importer.command import run  # loaded only for `folio import`
+
+    return run(args)
 
 
 def _build(args: argparse.Namespace) -> int:

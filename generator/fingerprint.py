@@ -49,20 +49,20 @@ class Fingerprinter:
     """Computes page fingerprints; memoises per object within one build."""
 
     def __init__(self, theme: Theme, info: SiteInfo, config_repr: str,
-                 templates: dict[tuple[str, ...], tuple[str, bool]] | None = None) -> None:
+                 templates: dict[tuple[str, ...], tuple[str, bool]] | None = None,
+                 whole: dict[tuple[str, ...], bool] | None = None) -> None:
         self.theme = theme
         self.base = _digest(__version__, config_repr, repr(info))
-        # template fingerprints known from a build whose templates are unchanged
+        # template fingerprints and whole_lists answers known from a build whose templates
+        # are unchanged (the body-edit shortcut of `folio build`)
         self._templates: dict[tuple[str, ...], tuple[str, bool]] = dict(templates or {})
-        self._whole: dict[tuple[str, ...], bool] = {}
+        self._whole: dict[tuple[str, ...], bool] = dict(whole or {})
         self._memo: dict[tuple[int, bool], str] = {}
         self._keep: list[object] = []  # keeps memoised objects alive so ids stay unique
 
     def job(self, job: Job) -> str:
         template_fp, body_in_lists = self.template(job.templates)
-        if job.templates not in self._whole:
-            self._whole[job.templates] = self.mentions(job.templates, _WHOLE_LISTS)
-        whole_lists = self._whole[job.templates]
+        whole_lists = self.whole_lists(job.templates)
         context = sorted(job.context.items())
         parts = [self._value(key, value, body_in_lists, whole_lists) for key, value in context]
         return _digest(self.base, template_fp, job.route.url, job.route.output_path, *parts)
@@ -80,6 +80,12 @@ class Fingerprinter:
             digest = _digest(chosen, *(f"{name}\x1e{text}" for name, text in sources))
             self._templates[candidates] = (digest, body)
         return self._templates[candidates]
+
+    def whole_lists(self, candidates: tuple[str, ...]) -> bool:
+        """Whether the template walks a term's or a year's whole list of articles."""
+        if candidates not in self._whole:
+            self._whole[candidates] = self.mentions(candidates, _WHOLE_LISTS)
+        return self._whole[candidates]
 
     def mentions(self, candidates: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
         """Whether the chosen template or anything it pulls in matches `pattern`."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -27,6 +26,8 @@ def default_workers() -> int:
 
 
 def can_fork() -> bool:
+    import multiprocessing  # here, not at the top: a build with one worker never needs it
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -41,6 +42,8 @@ def run(func: Callable[[Any, Task], Result], state: Any, tasks: Sequence[Task],
     _WORK = (func, state)
     gc.freeze()  # inherited objects stay out of the workers' collections: no scans, no copies
     try:
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         with context.Pool(min(workers, len(tasks))) as pool:
             yield from pool.imap(_call, tasks)

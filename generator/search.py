@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import subprocess
 import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -93,6 +92,8 @@ def index_site(output_dir: Path, previous: Collection[str],
     """Index the built site in `output_dir` and move the bundle into `output_dir/pagefind/`,
     replacing `previous` (the bundle's files from the last indexing). Raises OutputError
     when Pagefind is missing or fails; the output's bundle is then left as it was."""
+    import subprocess  # here: most builds (and every edit without a page change) never run it
+
     started = time.perf_counter()
     program = binary()
     if program is None or not program.exists():

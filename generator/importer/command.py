@@ -20,25 +20,6 @@ if TYPE_CHECKING:  # the importer loads only when `folio import` runs
     from generator.importer.batch import BatchReport, Outcome
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register the `import` subcommand on the CLI's subparsers."""
-    parser = subparsers.add_parser(
-        "import", help="turn collected article page dumps into article files",
-        description="Import article page dumps (files, or folders searched recursively for "
-                    "*.txt and *.md) into content/articles/YYYY/MM/<slug>.md of a site.")
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="dump files or folders of them")
-    parser.add_argument("--site", default=".", help="the site folder (default: .)")
-    parser.add_argument("--force", action="store_true",
-                        help="replace files the importer wrote before (never a curator's edits)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="say what would happen, write nothing")
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON record per input (the summary goes to stderr)")
-    parser.set_defaults(command=run)
-    return parser
-
-
 def run(args: argparse.Namespace) -> int:
     site = Path(args.site)
     if not site.is_dir():
