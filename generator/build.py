@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import re
 import time
 from collections.abc import Callable, Collection, Iterable
@@ -177,13 +178,18 @@ class Builder:
         else:  # everything is rendered: the workers fingerprint as they go
             prints, todo = [], list(range(len(jobs)))
         todo_set = set(todo)
+        lists_show_bodies = _lists_show_bodies(jobs, fingerprints)
+        shortcut = not lists_show_bodies and not any(
+            fingerprints.mentions(job.templates, _NEIGHBOUR_BODIES) for job in jobs[:1]
+            if "article" in job.context)
         with OutputWriter(config.output_path) as writer:
             for index, job in enumerate(jobs):
                 if index not in todo_set:
                     writer.keep(job.route.output_path)
             rendered = render_all([jobs[i] for i in todo], theme, info, writer, self.workers,
-                                  self.progress, None if prints else fingerprints.job)
-            prints = prints or rendered
+                                  self.progress, None if prints else fingerprints.job,
+                                  _article_job_blob if shortcut else None)
+            prints = prints or rendered.prints
             for output_path, source in static.items():
                 writer.copy(output_path, source)
             if config.search:  # the index stays until it is made again after the commit
@@ -198,10 +204,6 @@ class Builder:
                 if index in todo_set else previous[path]
         manifest, search_index = self._index(cache, manifest, outputs)
         cache.replace_outputs(outputs)
-        lists_show_bodies = _lists_show_bodies(jobs, fingerprints)
-        shortcut = not lists_show_bodies and not any(
-            fingerprints.mentions(job.templates, _NEIGHBOUR_BODIES) for job in jobs[:1]
-            if "article" in job.context)
         article_templates = {job.templates for job in jobs if "article" in job.context}
         cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info,
                                "templates": {t: fingerprints.template(t)
@@ -209,10 +211,9 @@ class Builder:
                                "whole": {t: fingerprints.whole_lists(t)
                                          for t in article_templates}}
                   if shortcut else None)
-        if shortcut:
-            cache.store_article_jobs((str(jobs[i].context["article"].source_path),
-                                      _without_bodies(jobs[i]))
-                                     for i in todo if "article" in jobs[i].context)
+        if shortcut:  # the workers pickled the article pages' jobs
+            cache.store_article_jobs((str(jobs[todo[i]].context["article"].source_path), blob)
+                                     for i, blob in rendered.kept.items())
         cache.put("manifest", manifest)
         cache.put("output_dir", output_dir)
         cache.put("inputs", inputs.digest)
@@ -381,7 +382,7 @@ class Builder:
         cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
                                                same), None)
                             for key, same in touched)
-        cache.store_article_jobs((key, _without_bodies(job)) for key, _, job, _ in rendered)
+        cache.store_article_jobs((key, _article_job_blob(job)) for key, _, job, _ in rendered)
         cache.mark_scanned(scanned_at)
         cache.put("inputs", inputs_digest(rest, stats))  # a next build with no edit stops early
         cache.commit()
@@ -459,6 +460,13 @@ class Builder:
 
 
 _NEIGHBOUR_BODIES = re.compile(r"\b(newer|older)\.(body_html|word_count)\b")
+
+
+def _article_job_blob(job: Job) -> bytes | None:
+    """An article page's job, pickled as the cache keeps it (None for other pages)."""
+    if "article" not in job.context:
+        return None
+    return pickle.dumps(_without_bodies(job), pickle.HIGHEST_PROTOCOL)
 
 
 def _without_bodies(job: Job) -> Job:

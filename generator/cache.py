@@ -195,11 +195,10 @@ class BuildCache:
                     found[source] = pickle.loads(row[0])
         return found
 
-    def store_article_jobs(self, jobs: Iterable[tuple[str, object]]) -> None:
+    def store_article_jobs(self, jobs: Iterable[tuple[str, bytes]]) -> None:
+        """Keep article pages' jobs, pickled (source path, blob), for the body-edit shortcut."""
         if self.path is not None:
-            self.db.executemany("INSERT OR REPLACE INTO article_pages VALUES (?, ?)",
-                                ((source, pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
-                                 for source, job in jobs))
+            self.db.executemany("INSERT OR REPLACE INTO article_pages VALUES (?, ?)", jobs)
 
     def commit(self) -> None:
         self.db.commit()

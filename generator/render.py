@@ -54,43 +54,62 @@ class _RenderState:
     output_dir: Path
     staging: Path
     fingerprint: Callable[[Job], str] | None
+    keep: Callable[[Job], bytes | None] | None
 
 
-def _render_chunk(state: _RenderState, indices: Sequence[int]
-                  ) -> list[tuple[int, bool | None, Problem | None, str]]:
-    """Render and stage some jobs: (index, staged?, problem, fingerprint) each. Runs in a
-    worker; fingerprints are computed here too when the parent has none yet (cold builds)."""
-    done: list[tuple[int, bool | None, Problem | None, str]] = []
+_Done = tuple[int, bool | None, Problem | None, str, bytes | None]
+
+
+def _render_chunk(state: _RenderState, indices: Sequence[int]) -> list[_Done]:
+    """Render and stage some jobs: (index, staged?, problem, fingerprint, kept) each. Runs in
+    a worker; fingerprints are computed here too when the parent has none yet (cold builds),
+    and so is what the caller keeps of a job (`keep`), off the parent's critical path."""
+    done: list[_Done] = []
     for index in indices:
         job = state.jobs[index]
         fingerprint = state.fingerprint(job) if state.fingerprint is not None else ""
+        kept = state.keep(job) if state.keep is not None else None
         try:
             data = render(job, state.theme, state.info)
         except Exception as exc:  # a template can raise anything; report it with its place
-            done.append((index, None, template_problem(exc, job), fingerprint))
+            done.append((index, None, template_problem(exc, job), fingerprint, kept))
             continue
         staged = stage_bytes(state.output_dir, state.staging, job.route.output_path, data)
-        done.append((index, staged, None, fingerprint))
+        done.append((index, staged, None, fingerprint, kept))
     return done
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What render_all gives back: each job's fingerprint (when asked for, else empty
+    strings), and what `keep` returned for the jobs it kept something of, by index."""
+
+    prints: list[str]
+    kept: dict[int, bytes]
 
 
 def render_all(jobs: Sequence[Job], theme: Theme, info: SiteInfo, writer: OutputWriter,
                workers: int = 1, progress: Callable[[str, int, int], None] | None = None,
-               fingerprint: Callable[[Job], str] | None = None) -> list[str]:
+               fingerprint: Callable[[Job], str] | None = None,
+               keep: Callable[[Job], bytes | None] | None = None) -> Rendered:
     """Render jobs into the writer's staging folder, in worker processes when there are
     many; template problems are collected (the first few distinct ones) and raised together.
-    Returns the jobs' fingerprints when `fingerprint` is given (else empty strings)."""
+    Computes the jobs' fingerprints when `fingerprint` is given, and `keep(job)` for each."""
     if len(jobs) < PARALLEL_MIN_PAGES:
         workers = 1
-    state = _RenderState(jobs, theme, info, writer.output_dir, writer.staging, fingerprint)
+    state = _RenderState(jobs, theme, info, writer.output_dir, writer.staging, fingerprint,
+                         keep)
     problems: dict[tuple[object, ...], Problem] = {}
     prints = [""] * len(jobs)
+    kept: dict[int, bytes] = {}
     count = 0
     for chunk in parallel.run(_render_chunk, state, parallel.chunks(range(len(jobs)), CHUNK),
                               workers):
-        for index, staged, problem, job_print in chunk:
+        for index, staged, problem, job_print, job_kept in chunk:
             count += 1
             prints[index] = job_print
+            if job_kept is not None:
+                kept[index] = job_kept
             if problem is not None:
                 problems.setdefault((problem.path, problem.line, problem.message), problem)
             elif staged is not None:
@@ -101,4 +120,4 @@ def render_all(jobs: Sequence[Job], theme: Theme, info: SiteInfo, writer: Output
             break
     if problems:
         raise ThemeError(problems.values(), title="The theme failed to render")
-    return prints
+    return Rendered(prints, kept)
