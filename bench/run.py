@@ -57,7 +57,10 @@ TEMPLATE_TEXT = '{{% extends "default:article.html" %}}\n{{# bench: template edi
 # Folio settings for outputs the Hugo site does not make; those the timed Folio knows are
 # set to false in the "Hugo's pages" site
 EXTRAS = ("search", "feeds", "sitemap", "provenance")
-SITES = {"whole": "whole site", "hugo": "Hugo's pages"}  # site key -> label in the table
+# site key -> label in the table. "pages": everything but the search index (the pages, feeds,
+# sitemap and provenance pages: the whole site issue 5 describes); "hugo": the pages the Hugo
+# site makes
+SITES = {"whole": "whole site", "pages": "whole site without search", "hugo": "Hugo's pages"}
 SAMPLE_EVERY = 0.05  # seconds between samples of the process tree's memory
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # "... (12 files read, 3 pages rendered); 4 files written, 5 unchanged, 6 removed in 0.14 s"
@@ -298,24 +301,30 @@ def extras_known(folio_root: Path) -> list[str]:
 
 
 def prepare_sites(site: Path, args: argparse.Namespace, keys: Sequence[str]) -> dict[str, Path]:
-    """The whole site as generated, and beside it (unless the timed Folio has none of the
-    extras) a site with the extras off that shares its content folder through a symlink."""
+    """The whole site as generated, and beside it (for the extras the timed Folio has) the site
+    without its search index and the site with every extra off, sharing its content."""
     sites = {"whole": site}
+    if "pages" in args.sites and "search" in keys:
+        sites["pages"] = _variant(site, "site-no-search", ["search"])
     if "hugo" in args.sites and keys:  # without keys the whole site makes Hugo's pages only
-        equal = site.parent / "site-hugo-pages"
-        config = (site / "folio.toml").read_text(encoding="utf-8")
-        config += "".join(f"{key} = false\n" for key in keys)
-        write_if_changed(equal / "folio.toml", config)
-        link = equal / "content"
-        if not link.is_symlink():
-            shutil.rmtree(link, ignore_errors=True)
-            link.symlink_to(site / "content", target_is_directory=True)
-        sites["hugo"] = equal
+        sites["hugo"] = _variant(site, "site-hugo-pages", keys)
     for path in sites.values():
         write_if_changed(path / TEMPLATE, TEMPLATE_TEXT.format(0))
     chosen = {key: sites[key] for key in SITES if key in args.sites}
     settle(*(path / name for path in chosen.values() for name in ("folio.toml", TEMPLATE)))
     return chosen
+
+
+def _variant(site: Path, name: str, off: Sequence[str]) -> Path:
+    """A site beside `site` with these settings false, sharing its content through a link."""
+    variant = site.parent / name
+    config = (site / "folio.toml").read_text(encoding="utf-8")
+    write_if_changed(variant / "folio.toml", config + "".join(f"{key} = false\n" for key in off))
+    link = variant / "content"
+    if not link.is_symlink():
+        shutil.rmtree(link, ignore_errors=True)
+        link.symlink_to(site / "content", target_is_directory=True)
+    return variant
 
 
 def edit_article(path: Path, original: str, kind: str, k: int) -> None:
@@ -902,9 +911,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--serve-edits", type=int, default=5, help="edits timed in serve")
     parser.add_argument(
         "--sites",
-        default="whole,hugo",
-        help="which Folio sites to time: whole (Folio's defaults), hugo (Hugo's pages: search, "
-        "feeds, sitemap and provenance pages off); default both",
+        default="whole,pages,hugo",
+        help="which Folio sites to time: whole (Folio's defaults), pages (all but the search "
+        "index), hugo (Hugo's pages: search, feeds, sitemap and provenance pages off); "
+        "default all three",
     )
     parser.add_argument(
         "--big-sites",
