@@ -232,18 +232,24 @@ class Builder:
         )
 
     def _index(self, cache: BuildCache, manifest: list[str] | None,
-               outputs: dict[str, OutputRecord], *, later: bool | None = None
+               outputs: dict[str, OutputRecord], *, later: bool | None = None,
+               stop: Callable[[], bool] | None = None
                ) -> tuple[list[str] | None, search.SearchIndex | None]:
         """Index the site for search again when some page changed (or the index is not the
-        one the cache knows), unless that is left for later; the output's new manifest (None
-        if unknown), and what indexing did (None when it did not run)."""
+        one the cache knows), unless that is left for later (or `stop()` interrupts it); the
+        output's new manifest (None if unknown), and what indexing did (None when it did
+        not run)."""
         if not self.config.search or self._index_is_current(cache, outputs, manifest):
             return manifest, None
         if self.index_later if later is None else later:
             self.index_due = True
             return manifest, None
         previous = search.bundle_files(self.config.output_path, manifest)
-        index = search.index_site(self.config.output_path, previous, self.lock)
+        try:
+            index = search.index_site(self.config.output_path, previous, self.lock, stop)
+        except search.Interrupted:
+            self.index_due = True  # the pages are newer than the index: it is still to do
+            return manifest, None
         cache.put("search", _index_key(outputs))
         if manifest is None:
             return None, index
@@ -255,13 +261,17 @@ class Builder:
         return cache.get("search") == _index_key(outputs) and search.intact(
             self.config.output_path, search.bundle_files(self.config.output_path, manifest))
 
-    def index_pending(self) -> search.SearchIndex | None:
-        """Make the search index that a build with `index_later` left to do, if any."""
+    def index_pending(self, stop: Callable[[], bool] | None = None
+                      ) -> search.SearchIndex | None:
+        """Make the search index that a build with `index_later` left to do, if any; when
+        `stop()` turns true meanwhile (newer changes to build first), Pagefind is stopped and
+        the index stays due."""
         if not self.index_due or self.last is None:
             return None
         self.index_due, last = False, self.last
         with BuildCache(self.cache_path, _parse_key(self.config)) as cache:
-            manifest, index = self._index(cache, last.manifest, last.outputs, later=False)
+            manifest, index = self._index(cache, last.manifest, last.outputs, later=False,
+                                          stop=stop)
             if manifest is not None:
                 last.manifest = manifest
                 cache.put("manifest", manifest)

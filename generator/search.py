@@ -19,7 +19,7 @@ import contextlib
 import hashlib
 import os
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,11 +87,17 @@ def intact(output_dir: Path, files: Collection[str]) -> bool:
     return ENTRY in files and all(os.path.exists(os.path.join(output_dir, f)) for f in files)
 
 
+class Interrupted(Exception):
+    """Indexing was stopped (newer changes wait to be built); the previous index stays."""
+
+
 def index_site(output_dir: Path, previous: Collection[str],
-               lock: contextlib.AbstractContextManager[object] | None = None) -> SearchIndex:
+               lock: contextlib.AbstractContextManager[object] | None = None,
+               stop: Callable[[], bool] | None = None) -> SearchIndex:
     """Index the built site in `output_dir` and move the bundle into `output_dir/pagefind/`,
     replacing `previous` (the bundle's files from the last indexing). Raises OutputError
-    when Pagefind is missing or fails; the output's bundle is then left as it was."""
+    when Pagefind is missing or fails, and Interrupted when `stop()` turns true while it
+    runs (it is asked every 50 ms); the output's bundle is then left as it was."""
     import subprocess  # here: most builds (and every edit without a page change) never run it
 
     started = time.perf_counter()
@@ -106,14 +112,23 @@ def index_site(output_dir: Path, previous: Collection[str],
         # the working folder and the environment are Pagefind's config sources: keep them
         # from changing the index
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-        run = subprocess.run([str(program), "--site", str(output_dir.resolve()),
-                              "--output-path", str(bundle), "--quiet"],
-                             cwd=writer.staging, env=env, capture_output=True, text=True,
-                             check=False)
-        if run.returncode != 0 or not (writer.staging / ENTRY).is_file():
-            lines = (run.stderr.strip() or run.stdout.strip()).splitlines()[-5:]
+        process = subprocess.Popen([str(program), "--site", str(output_dir.resolve()),
+                                    "--output-path", str(bundle), "--quiet"],
+                                   cwd=writer.staging, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=None if stop is None else 0.05)
+                break
+            except subprocess.TimeoutExpired:  # still indexing: asked again, output kept
+                if stop is not None and stop():
+                    process.kill()
+                    process.communicate()
+                    raise Interrupted() from None
+        if process.returncode != 0 or not (writer.staging / ENTRY).is_file():
+            lines = (stderr.strip() or stdout.strip()).splitlines()[-5:]
             raise OutputError(Problem(
-                f"Pagefind could not index the site (exit status {run.returncode}): "
+                f"Pagefind could not index the site (exit status {process.returncode}): "
                 + (" / ".join(lines) or "no message"),
                 hint="the pages were written; the search index is the previous one. Fix the "
                      "problem and build again, or set search = false in folio.toml"),

@@ -193,7 +193,7 @@ class Session:
         """Bring the search index up to date after the pages are shown; never raise."""
         started = time.perf_counter()
         try:
-            index = self.builder.index_pending()
+            index = self.builder.index_pending(stop=self._changes_waiting)
         except FolioError as exc:
             self._problems(exc)
             return
@@ -204,6 +204,11 @@ class Session:
         if index is not None:
             self._say(f"search index updated ({index.written} files written) in "
                       f"{(time.perf_counter() - started) * 1000:.0f} ms")
+
+    def _changes_waiting(self) -> bool:
+        """Whether saved files wait to be built (or the preview is closing): indexing, which
+        takes seconds on a large archive, must then give way."""
+        return bool(self.debouncer.pending) or self.debouncer.closed
 
     def _problems(self, error: BaseException) -> None:
         text = error.format(self.config.root) if isinstance(error, FolioError) else str(error)

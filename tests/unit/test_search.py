@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,29 @@ def test_a_missing_pagefind_is_an_error_with_a_fix(tmp_path: Path,
     assert "search = false" in caught.value.format()
 
 
+def slow_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put a Pagefind in place that takes 30 s (and writes nothing)."""
+    program = tmp_path / "slow-pagefind"
+    program.write_text("#!/bin/sh\nexec sleep 30\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+
+
+def test_a_stopped_index_leaves_the_previous_one_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = output_with(tmp_path, {"a/index.html": ("Alpha", "aquifer talk", "Europe")})
+    first = search.index_site(output, [])
+    before = mtimes(output)
+    slow_pagefind(tmp_path, monkeypatch)
+    asked = []
+    started = time.monotonic()
+    with pytest.raises(search.Interrupted):
+        search.index_site(output, first.files, stop=lambda: asked.append(1) or len(asked) > 2)
+    assert time.monotonic() - started < 5  # not the 30 s Pagefind would take
+    assert mtimes(output) == before
+    assert not list(tmp_path.glob(".output.staging-*"))  # nothing half-written is left
+
+
 def test_index_key_follows_pages_and_their_fingerprints() -> None:
     pages = [("a/index.html", "1"), ("b/index.html", "2")]
     key = search.index_key(pages)
@@ -178,6 +202,26 @@ def test_a_template_edit_re_indexes_only_when_the_pages_bytes_change(tmp_path: P
                         '{% block content %}<p>Moved</p>{{ super() }}{% endblock %}')
     changed = Builder(load_config(site), workers=1).build()
     assert changed.written == 2 and changed.index is not None
+
+
+def test_an_index_left_for_later_stays_due_when_it_is_stopped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site(tmp_path / "site")
+    builder = Builder(load_config(site), workers=1)
+    builder.build(remember=True)
+    builder.index_later = True
+    body = site / "content/articles/2021/03/a1.md"
+    body.write_text(body.read_text().replace("aquifer", "moraine"))
+    report = builder.build([body])
+    assert report.index is None and builder.index_due  # the page is shown first
+
+    with monkeypatch.context() as patch:
+        slow_pagefind(tmp_path, patch)
+        assert builder.index_pending(stop=lambda: True) is None
+    assert builder.index_due  # still to do: newer changes were built first
+    index = builder.index_pending()
+    assert index is not None and not builder.index_due
+    assert builder.index_pending() is None
 
 
 def test_a_failed_index_is_made_on_the_next_build(tmp_path: Path,

@@ -175,3 +175,22 @@ def test_a_stylesheet_edit_swaps_styles_in_place(session: Session) -> None:
                         lambda: stylesheet.write_text(f"p {{ order: {next(serial)} }}"))
     assert event.data == {"version": session.broadcaster.version}
     assert (session.config.output_path / "extra.css").read_text() == stylesheet.read_text()
+
+
+def test_an_edit_made_while_the_search_index_runs_is_built_at_once(
+        session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow = tmp_path / "slow-pagefind"  # indexing that would take 30 s, as on a large archive
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
+    client = session.broadcaster.connect()
+    source = session.config.root / ARTICLE
+    page = session.config.output_path / "2020/01/one/index.html"
+    text = source.read_text()
+    until_event(client, "reload", lambda: source.write_text(text.replace("One", "Uno")))
+    time.sleep(0.3)  # the slow indexing starts right after the reload
+    started = time.monotonic()
+    until_event(client, "reload", lambda: source.write_text(text.replace("One", "Eins")))
+    assert time.monotonic() - started < 5  # not after the 30 s of indexing
+    assert b"Eins" in page.read_bytes()
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
