@@ -840,8 +840,9 @@ def report(
         f"(Hugo: the same articles, `--format hugo`). Folio: `{command}`; Hugo: `hugo --quiet "
         "-d OUT` in SITE/hugo. Medians of "
         f"{args.runs} runs ({BIG_SIZE:,}: one cold build). See bench/README.md for what each "
-        "row measures. MB targets are 10^6 bytes; figures are MiB. Two Folio sites: the "
-        "whole site (Folio's defaults) and Hugo's pages (the same articles with "
+        "row measures. MB targets are 10^6 bytes; figures are MiB. Folio sites: the whole "
+        "site (Folio's defaults), the whole site without search (`search = false`: pages, "
+        "feeds, sitemap, provenance pages) and Hugo's pages (the same articles with "
         f"{', '.join(EXTRAS)} set to false where the timed Folio has them), which makes the "
         "pages the Hugo site makes.",
         "",
