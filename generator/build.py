@@ -9,7 +9,9 @@
     render_all(todo) into a staging folder, then commit: all or nothing
 
 A Builder remembers what it built, so `folio serve` rebuilds an edited article's page alone
-when only its body changed (`Builder._edit_bodies`).
+when only its body changed (`Builder._edit_bodies`), and after any other edit re-assembles
+only the articles that changed (`AssemblyMemo`) and keeps the unchanged articles' digests
+when it fingerprints the pages again.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from generator.loading import (
 from generator.model import Article, Site
 from generator.pages import Job, SiteInfo, plan, site_info
 from generator.render import render, render_all
+from generator.site import AssemblyMemo
 from generator.theme import Theme, load_theme
 from generator.writer import OutputWriter, check_output_dir
 
@@ -105,6 +108,8 @@ class Builder:
         self.parsed: dict[str, Parsed] = {}
         self.records: dict[str, SourceRecord] = {}
         self.last: _Last | None = None
+        self.assembly = AssemblyMemo()  # what the last assembly made of each parsed article
+        self.sources: dict[str, SourceFile] = {}  # the content files the last scan found
         self.scanned_at = 0  # when the stats in self.records were taken
 
     def build(self, changed: Collection[Path] | None = None, *,
@@ -137,7 +142,7 @@ class Builder:
     # -- the whole pipeline ------------------------------------------------------------------
     def _full(self, cache: BuildCache, started: float, remember: bool) -> BuildReport:
         config = self.config
-        inputs = scan_inputs(config)
+        inputs = scan_inputs(config, self.sources)
         output_dir = str(config.output_path.resolve())
         manifest: list[str] | None = None  # every file the last build left in the output
         if self.last is not None:
@@ -158,7 +163,7 @@ class Builder:
                 return BuildReport(articles, pages, 0, pages, 0,
                                    time.perf_counter() - started, warnings)
         content = self._load(cache, inputs)
-        site = assemble_parsed(config, content.parsed.values())
+        site = assemble_parsed(config, content.parsed.values(), self.assembly)
         theme = load_theme(config, bytecode_cache=self._templates_cache())
         jobs = plan(site)
         static = theme.static_files(config)
@@ -169,6 +174,8 @@ class Builder:
                                    static.items()])
         info = site_info(site)
         fingerprints = Fingerprinter(theme, info, repr(config))
+        if self.last is not None:  # articles assembled to the same objects keep their digests
+            fingerprints.adopt(self.last.fingerprints, site.articles)
         out = str(config.output_path)
         if previous:  # what changed decides what is rendered
             prints = [fingerprints.job(job) for job in jobs]
@@ -318,6 +325,7 @@ class Builder:
             *((key, content.records[key], content.blobs[key]) for key in content.fresh),
             *((key, content.records[key], None) for key in content.restat),
         ])
+        content.blobs.clear()  # stored: at 100,000 articles they weigh hundreds of MB
         cache.forget_sources(set(known) - set(content.parsed))
         cache.commit()
         self.parsed, self.records = content.parsed, content.records

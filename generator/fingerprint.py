@@ -60,6 +60,18 @@ class Fingerprinter:
         self._memo: dict[tuple[int, bool], str] = {}
         self._keep: list[object] = []  # keeps memoised objects alive so ids stay unique
 
+    def adopt(self, previous: Fingerprinter, articles: Iterable[Article]) -> None:
+        """Take over what `previous` computed for these very article objects (an article's
+        digest depends on nothing but the article; `previous` keeps every object it has a
+        digest for alive, so an id it knows is the same object's)."""
+        memo = previous._memo
+        for article in articles:
+            for whole in (False, True):
+                key = (id(article), whole)
+                if key in memo:
+                    self._memo[key] = memo[key]
+                    self._keep.append(article)
+
     def job(self, job: Job) -> str:
         template_fp, body_in_lists = self.template(job.templates)
         whole_lists = self.whole_lists(job.templates)

@@ -13,10 +13,10 @@ from pathlib import Path
 from generator import parallel
 from generator.cache import SourceRecord
 from generator.config import SiteConfig
-from generator.content import Parsed, SourceFile, digest, discover, discover_paths, read_source
+from generator.content import Parsed, SourceFile, digest, discover_paths, read_source
 from generator.errors import ContentError, Problem, ThemeError
 from generator.model import Article, Page, Site
-from generator.site import assemble
+from generator.site import AssemblyMemo, assemble
 from generator.theme import theme_chain
 
 Progress = Callable[[str, int, int], None]
@@ -43,13 +43,25 @@ class Content:
     records: dict[str, SourceRecord]
     fresh: frozenset[str]  # files parsed this time (the rest were reused)
     restat: frozenset[str]  # reused files whose stat changed but not their bytes
-    blobs: dict[str, bytes]  # the fresh parses, pickled for the cache
+    blobs: dict[str, bytes]  # the fresh parses, pickled for the cache (emptied once stored)
 
 
-def scan_inputs(config: SiteConfig) -> Inputs:
-    """Stat every input: cheap, and enough to tell that nothing changed."""
+def scan_inputs(config: SiteConfig, known: dict[str, SourceFile] | None = None) -> Inputs:
+    """Stat every input: cheap, and enough to tell that nothing changed. `known` (path ->
+    SourceFile of the last scan) spares making the same objects again; it is brought up to
+    date."""
     scanned_at = time.time_ns()
-    sources = [(source, os.stat(str(source.path))) for source in discover(config)]
+    sources = []
+    found: dict[str, SourceFile] = {}
+    for path, kind in discover_paths(config):
+        source = known.get(path) if known is not None else None
+        if source is None or source.kind != kind:
+            source = SourceFile(Path(path), kind)
+        found[path] = source
+        sources.append((source, os.stat(path)))
+    if known is not None:
+        known.clear()
+        known.update(found)
     newest = max((stat.st_mtime_ns for _, stat in sources), default=0)
     for path in input_files(config):
         with contextlib.suppress(OSError):
@@ -138,7 +150,8 @@ def load_content(
     return Content(parsed, records, frozenset(fresh), frozenset(restat) - set(fresh), blobs)
 
 
-def assemble_parsed(config: SiteConfig, results: Iterable[Parsed]) -> Site:
+def assemble_parsed(config: SiteConfig, results: Iterable[Parsed],
+                    memo: AssemblyMemo | None = None) -> Site:
     """The site from parsed files; every problem in every file is reported at once."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -153,18 +166,14 @@ def assemble_parsed(config: SiteConfig, results: Iterable[Parsed]) -> Site:
             pages.append(parsed.item)
     if problems:
         raise ContentError(problems, title="The archive cannot be built")
-    return assemble(config, articles, pages, warnings)
+    return assemble(config, articles, pages, warnings, memo)
 
 
-def _parse_chunk(config: SiteConfig, sources: Sequence[SourceFile]
-                 ) -> list[tuple[Parsed, bytes]]:
-    """Parse some files; each result also pickled, for the cache (in the worker, so the
-    parent does not have to)."""
-    results = []
-    for source in sources:
-        parsed = read_source(source, config)
-        results.append((parsed, pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)))
-    return results
+def _parse_chunk(config: SiteConfig, sources: Sequence[SourceFile]) -> list[bytes]:
+    """Parse some files, each result pickled: what the cache keeps, and all that crosses
+    from a worker to the parent (which unpickles it once)."""
+    return [pickle.dumps(read_source(source, config), pickle.HIGHEST_PROTOCOL)
+            for source in sources]
 
 
 def _parse_all(sources: list[SourceFile], config: SiteConfig, workers: int,
@@ -173,7 +182,7 @@ def _parse_all(sources: list[SourceFile], config: SiteConfig, workers: int,
         workers = 1
     results: list[tuple[Parsed, bytes]] = []
     for chunk in parallel.run(_parse_chunk, config, parallel.chunks(sources, CHUNK), workers):
-        results.extend(chunk)
+        results.extend((pickle.loads(blob), blob) for blob in chunk)
         if progress is not None:
             progress("reading", len(results), len(sources))
     return results

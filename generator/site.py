@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from generator.config import SiteConfig
 from generator.errors import Problem
 from generator.model import Article, Page, Site, Taxonomy, YearArchive
-from generator.taxonomy import build_terms, plan_terms, term_refs
+from generator.taxonomy import TermPlan, build_terms, plan_terms, term_refs
 from generator.urls import absolute, route, slugify
+
+
+@dataclass(slots=True)
+class AssemblyMemo:
+    """What the last assembly made of each parsed article, for a site assembled again and
+    again in one process (`folio serve`): an article parsed to the same object, under the
+    same configuration and the same term plans, is assembled to the same object again (so
+    fingerprints computed for it stay valid too)."""
+
+    config: SiteConfig | None = None
+    plans: dict[str, dict[str, TermPlan]] = field(default_factory=dict)
+    # id(parsed article) -> (parsed article, assembled article, its warnings)
+    articles: dict[int, tuple[Article, Article, tuple[Problem, ...]]] = field(
+        default_factory=dict)
 
 
 def assemble(
     config: SiteConfig, articles: list[Article], pages: list[Page],
-    warnings: list[Problem] | None = None,
+    warnings: list[Problem] | None = None, memo: AssemblyMemo | None = None,
 ) -> Site:
-    """Give every article and page its URL and terms; group into taxonomies and years."""
+    """Give every article and page its URL and terms; group into taxonomies and years.
+    With a memo, articles unchanged since the last assembly are not assembled again."""
     warnings = list(warnings or ())
     base = config.base_path
     published = [a for a in articles if config.drafts or not a.draft]
@@ -24,15 +39,30 @@ def assemble(
     for taxonomy in config.taxonomies:
         plans[taxonomy.key], merged = plan_terms(config, taxonomy, published)
         warnings.extend(merged)
+    known = memo.articles if memo is not None and memo.config == config and \
+        memo.plans == plans else {}
+    made: dict[int, tuple[Article, Article, tuple[Problem, ...]]] = {}
     assembled = []
     for article in published:
+        before = known.get(id(article))
+        if before is not None and before[0] is article:
+            made[id(article)] = before
+            assembled.append(before[1])
+            warnings.extend(before[2])
+            continue
         r = route(config.urls.article, base, year=f"{article.date.year:04d}",
                   month=f"{article.date.month:02d}", day=f"{article.date.day:02d}",
                   slug=article.slug)
         terms = {key: term_refs(article, plans[key], key) for key in plans}
-        canonical, noindex = _syndication(config, article, r.url, warnings)
-        assembled.append(replace(article, url=r.url, output_path=r.output_path, terms=terms,
-                                 canonical_url=canonical, noindex=noindex))
+        own: list[Problem] = []
+        canonical, noindex = _syndication(config, article, r.url, own)
+        warnings.extend(own)
+        made[id(article)] = (article, replace(
+            article, url=r.url, output_path=r.output_path, terms=terms,
+            canonical_url=canonical, noindex=noindex), tuple(own))
+        assembled.append(made[id(article)][1])
+    if memo is not None:
+        memo.config, memo.plans, memo.articles = config, plans, made
     newest_first = tuple(reversed(assembled))
 
     taxonomies = tuple(

@@ -253,3 +253,21 @@ def test_serve_shortcut_ignores_the_folder_event_of_a_save(tmp_path: Path) -> No
     report = builder.build([path, path.parent])
     assert (report.parsed, report.rendered) == (1, 1)
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def test_serve_follows_a_term_spelling_that_changes_on_unchanged_articles(
+        tmp_path: Path) -> None:
+    """Four articles say "Europe"; edits make "europe" the most used spelling, so the term's
+    name changes on the pages of articles that were not edited (the assembly memo must not
+    keep their old links)."""
+    archive = Archive(tmp_path)
+    builder = Builder(load_config(tmp_path), workers=1)
+    builder.build(remember=True)
+    for n in range(5):
+        path = tmp_path / f"content/articles/new/lower-{n}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(archive._article(10 + n, "europe"))
+        builder.build([path])
+    untouched = tmp_path / "output/2021/02/article-1/index.html"
+    assert ">europe<" in untouched.read_text()
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")

@@ -11,7 +11,7 @@ import pytest
 from generator.config import UrlConfig, for_test
 from generator.errors import Problem
 from generator.model import Article, Page, Source, TermRef
-from generator.site import assemble
+from generator.site import AssemblyMemo, assemble
 
 
 def make_article(slug: str, date: dt.date, draft: bool = False, **names: list[str]) -> Article:
@@ -176,3 +176,48 @@ def test_each_year_is_one_archive_with_aware_times(tmp_path: Path) -> None:
     years = [y.year for y in site.years]
     assert years == [2018, 2017]
     assert sum(y.count for y in site.years) == 3
+
+
+# -- assembling again with a memo (folio serve) ---------------------------------------------
+def memo_articles() -> list[Article]:
+    return [make_article("a", D(2019, 1, 1), regions=["Europe"], themes=["Water"]),
+            make_article("b", D(2020, 2, 2), regions=["Asia", "Europe"]),
+            make_article("c", D(2021, 3, 3), themes=["water"])]
+
+
+def test_a_memo_reuses_unchanged_articles_and_gives_the_same_site(tmp_path: Path) -> None:
+    config = dataclasses.replace(for_test(tmp_path), syndication="original")  # warns: no url
+    articles = memo_articles()
+    memo = AssemblyMemo()
+    first = assemble(config, articles, [], memo=memo)
+    again = assemble(config, articles, [], memo=memo)
+    assert again == first == assemble(config, articles, [])
+    assert all(a is b for a, b in zip(again.articles, first.articles, strict=True))
+    assert len(again.warnings) == len(first.warnings) == 4  # 3 policy warnings + 1 merge
+
+    edited = [dataclasses.replace(articles[0], title="A, revised"), *articles[1:]]
+    third = assemble(config, edited, [], memo=memo)
+    assert third == assemble(config, edited, [])
+    by_slug = {a.slug: a for a in third.articles}
+    before = {a.slug: a for a in again.articles}
+    assert by_slug["a"].title == "A, revised" and by_slug["a"] is not before["a"]
+    assert by_slug["b"] is before["b"] and by_slug["c"] is before["c"]
+
+
+def test_a_memo_is_not_used_when_terms_or_the_configuration_change(tmp_path: Path) -> None:
+    config = for_test(tmp_path)
+    articles = memo_articles()
+    memo = AssemblyMemo()
+    first = assemble(config, articles, [], memo=memo)
+    # "Water" is now outnumbered by "water": every article naming the theme shows it so
+    renamed = [*articles, make_article("d", D(2022, 4, 4), themes=["water"])]
+    second = assemble(config, renamed, [], memo=memo)
+    assert second == assemble(config, renamed, [])
+    a = next(x for x in second.articles if x.slug == "a")
+    assert [ref.name for ref in a.terms["themes"]] == ["water"]
+    assert a is not next(x for x in first.articles if x.slug == "a")
+
+    moved = dataclasses.replace(config, base_url="https://example.org/archive/")
+    third = assemble(moved, renamed, [], memo=memo)
+    assert third == assemble(moved, renamed, [])
+    assert third.articles[0].url.startswith("/archive/")
