@@ -825,10 +825,8 @@ def report(
 ) -> str:
     names = {sys.executable: "python", "{site}": "SITE", "{out}": "OUT"}
     command = shlex.join(names.get(part, part) for part in template)
-    flags = [
-        f"--sizes {','.join(str(r.n) for r in results if r.n != BIG_SIZE)}",
-        f"--runs {args.runs}",
-    ]
+    sizes = ",".join(str(r.n) for r in results if r.n != BIG_SIZE)
+    flags = [f"--sizes {sizes}"] * bool(sizes) + [f"--runs {args.runs}"]
     flags += ["--big"] * any(r.n == BIG_SIZE for r in results) + ["--serve"] * args.serve
     flags += ["--hugo-bin HUGO"] * (hugo is not None)
     flags += [f"--at {args.at}"] * bool(args.at)
