@@ -27,6 +27,7 @@ from generator.server.watch import start_watching
 from generator.theme import theme_chain
 
 PORT_TRIES = 20
+INDEX_DELAY = 1.0  # s of quiet after a save before the search index is made again
 SITE_FOLDERS = ("content", "static", "templates", "themes")
 
 
@@ -72,8 +73,10 @@ class Session:
 
     def __init__(self, site_dir: Path, *, drafts: bool, host: str, port: int,
                  exact_port: bool, poll: bool, out: TextIO = sys.stdout,
-                 err: TextIO = sys.stderr, quiet_period: float = 0.05) -> None:
+                 err: TextIO = sys.stderr, quiet_period: float = 0.05,
+                 index_delay: float = INDEX_DELAY) -> None:
         self.site_dir, self.drafts, self.poll = site_dir.resolve(), drafts, poll
+        self.index_delay = index_delay
         self.out, self.err = out, err
         self.config = self._load_config()
         self.broadcaster = Broadcaster()
@@ -190,7 +193,15 @@ class Session:
         self._index_for_search()
 
     def _index_for_search(self) -> None:
-        """Bring the search index up to date after the pages are shown; never raise."""
+        """Bring the search index up to date after the pages are shown, once saves have
+        been quiet for `index_delay` seconds (a burst of saves does not start Pagefind, which
+        would compete with their builds for the CPU); never raise."""
+        if self.builder.index_due:
+            quiet_until = time.monotonic() + self.index_delay
+            while time.monotonic() < quiet_until:
+                if self._changes_waiting():
+                    return  # the build for them ends by coming back here
+                time.sleep(0.02)
         started = time.perf_counter()
         try:
             index = self.builder.index_pending(stop=self._changes_waiting)

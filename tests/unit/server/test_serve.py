@@ -123,7 +123,7 @@ def session(make_site: Callable[..., Path]) -> Iterator[Session]:
     site = make_site({ARTICLE: article_text(title="One"), "static/extra.css": "p {}\n"},
                      config='title = "Preview test"\n')
     running = Session(site, drafts=False, host=HOST, port=0, exact_port=True, poll=False,
-                      out=io.StringIO(), err=io.StringIO(), quiet_period=0.02)
+                      out=io.StringIO(), err=io.StringIO(), quiet_period=0.02, index_delay=0)
     running.start()
     yield running
     running.stop()
@@ -194,3 +194,33 @@ def test_an_edit_made_while_the_search_index_runs_is_built_at_once(
     assert time.monotonic() - started < 5  # not after the 30 s of indexing
     assert b"Eins" in page.read_bytes()
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+
+
+def test_a_burst_of_saves_starts_the_search_index_once_after_it(
+        make_site: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site({ARTICLE: article_text(title="One")})
+    running = Session(site, drafts=False, host=HOST, port=0, exact_port=True, poll=False,
+                      out=io.StringIO(), err=io.StringIO(), quiet_period=0.02,
+                      index_delay=0.6)
+    running.start()
+    try:
+        starts = tmp_path / "starts"
+        counting = tmp_path / "counting-pagefind"  # notes each start, then indexes nothing
+        counting.write_text(f"#!/bin/sh\necho started >> {starts}\nexit 1\n")
+        counting.chmod(0o755)
+        monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(counting))
+        client = running.broadcaster.connect()
+        source = site / ARTICLE
+        text = source.read_text()
+        for n in range(4):  # saves 0.2 s apart: each is built, none is followed by quiet
+            until_event(client, "reload", lambda n=n: source.write_text(
+                text.replace("One", f"Version {n}")))
+            time.sleep(0.2)
+        assert not starts.exists()
+        deadline = time.monotonic() + 5
+        while not starts.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        assert starts.read_text().splitlines() == ["started"]  # once, after the burst
+    finally:
+        running.stop()
