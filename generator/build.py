@@ -246,10 +246,12 @@ class Builder:
         one the cache knows), unless that is left for later (or `stop()` interrupts it); the
         output's new manifest (None if unknown), and what indexing did (None when it did
         not run)."""
-        if not self.config.search or self._index_is_current(cache, outputs, manifest):
+        if not self.config.search:
             return manifest, None
         if self.index_later if later is None else later:
-            self.index_due = True
+            self.index_due = True  # index_pending finds out whether it is current
+            return manifest, None
+        if self._index_is_current(cache, outputs, manifest):
             return manifest, None
         previous = search.bundle_files(self.config.output_path, manifest)
         try:
