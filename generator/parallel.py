@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -33,8 +34,10 @@ def can_fork() -> bool:
 
 def run(func: Callable[[Any, Task], Result], state: Any, tasks: Sequence[Task],
         workers: int) -> Iterator[Result]:
-    """Yield func(state, task) for every task, in order; in `workers` processes when it pays."""
-    if workers <= 1 or len(tasks) < 2 or not can_fork():
+    """Yield func(state, task) for every task, in order; in `workers` processes when it pays
+    and it is safe: never from a process that runs other threads (a forked child can hang on
+    a lock one of them held; `folio serve` builds in parallel before its threads start)."""
+    if workers <= 1 or len(tasks) < 2 or not can_fork() or threading.active_count() > 1:
         for task in tasks:
             yield func(state, task)
         return
