@@ -349,9 +349,9 @@ class Builder:
         stats = content_stats(self.config)
         if known.keys() != stats.keys():
             return None  # files were added or removed
-        trusted = cache.scanned_at - RACY_NS  # see BuildCache.stat_is_trustworthy
         changed = [key for key, stat in stats.items()
-                   if known[key] != (stat.st_size, stat.st_mtime_ns) or known[key][1] >= trusted]
+                   if known[key] != (stat.st_size, stat.st_mtime_ns)
+                   or not cache.mtime_is_trustworthy(known[key][1])]
         if not changed or len(changed) > 20:
             return None
         jobs = cache.article_jobs(changed)

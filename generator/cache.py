@@ -123,9 +123,12 @@ class BuildCache:
                 self.db.execute("SELECT path, size, mtime_ns FROM sources")}
 
     def stat_is_trustworthy(self, record: SourceRecord) -> bool:
+        return self.mtime_is_trustworthy(record.mtime_ns)
+
+    def mtime_is_trustworthy(self, mtime_ns: int) -> bool:
         """A matching stat proves nothing for a file changed right around the time it was
         taken: a second change within the file system's clock tick keeps the same mtime."""
-        return record.mtime_ns < self.scanned_at - RACY_NS
+        return mtime_ns < self.scanned_at - RACY_NS
 
     def parsed(self, paths: Iterable[str]) -> dict[str, object]:
         """Cached parse results for these paths (missing or unreadable ones left out)."""
