@@ -632,28 +632,19 @@ def table(results: Sequence[Result], hugo: Hugo | None) -> str:
             "< 0.5x cold",
             [a / c < 0.5 if a and c else None for a, c in pairs],
         )
+    memory = (("largest single process (wait4)", "peak_kib"),
+              ("process tree, RSS summed (every 50 ms)", "tree_kib"),
+              ("process tree, PSS summed (every 250 ms)", "pss_kib"))
     for key in keys:
-        peak = each(key, lambda m: max((r.peak_kib for r in m.cold), default=0))
-        tree = each(key, lambda m: max((r.tree_kib for r in m.cold), default=0))
-        t.row(
-            label("peak memory, cold: largest single process (wait4)", key),
-            [mib(v or 0) for v in peak],
-            "< 400 MB",
-            [v * 1024 < 400e6 if v else None for v in peak],
-        )
-        t.row(
-            label("peak memory, cold: process tree, RSS summed (every 50 ms)", key),
-            [mib(v or 0) for v in tree],
-            "< 400 MB",
-            [v * 1024 < 400e6 if v else None for v in tree],
-        )
-        pss = each(key, lambda m: max((r.pss_kib for r in m.cold), default=0))
-        t.row(
-            label("peak memory, cold: process tree, PSS summed (every 250 ms)", key),
-            [mib(v or 0) for v in pss],
-            "< 400 MB",
-            [v * 1024 < 400e6 if v else None for v in pss],
-        )
+        for name, field_name in memory:
+            peaks = each(key, lambda m, f=field_name: max((getattr(r, f) for r in m.cold),
+                                                          default=0))
+            t.row(
+                label(f"peak memory, cold: {name}", key),
+                [mib(v or 0) for v in peaks],
+                "< 400 MB",
+                [v * 1024 < 400e6 if v else None for v in peaks],
+            )
     hugo_peak = [max((r.peak_kib for r in res.hugo), default=0) for res in results]
     if any(hugo_peak):
         t.row("Hugo peak memory, cold", [mib(v) for v in hugo_peak], "reference")
