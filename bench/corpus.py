@@ -527,24 +527,8 @@ def _flow(values: list[str]) -> str:
 
 def folio_text(e: Entry) -> str:
     """The article as a Folio content file (the article contract)."""
-    lines = [
-        "---",
-        f"title: {q(e.title)}",
-        f"date: {e.date.isoformat()}",
-        f"authors: {_flow(e.authors)}",
-        f"regions: {_flow(e.regions)}",
-        f"themes: {_flow(e.themes)}",
-        f"reports: {_flow(e.reports)}",
-        f"publisher: {q(e.publisher)}",
-        "source:",
-        f"  name: {q(e.source)}",
-        f"  url: {q(e.source_url)}",
-        f"  date: {e.source_date.isoformat() if e.source_date else 'null'}",
-        f"copyright: {q(e.copyright)}",
-    ]
-    if e.summary is not None:
-        lines.append(f"summary: {q(e.summary)}")
-    lines += [f"slug: {e.slug}", "---", "", e.body]
+    lines = ["---", f"title: {q(e.title)}", f"date: {e.date.isoformat()}",
+             *_term_lines(e), *_attribution_lines(e), f"slug: {e.slug}", "---", "", e.body]
     return "\n".join(lines)
 
 
@@ -553,16 +537,21 @@ def hugo_text(e: Entry) -> str:
 
     `years` feeds a Hugo taxonomy that stands in for Folio's year archives.
     """
+    lines = ["---", f"title: {q(e.title)}", f"date: {e.date.isoformat()}",
+             f"slug: {q(e.slug)}", *_term_lines(e), f'years: ["{e.date.year}"]',
+             *_attribution_lines(e), "---", "", e.body]
+    return "\n".join(lines)
+
+
+def _term_lines(e: Entry) -> list[str]:
+    """The article's taxonomies, as both Folio and Hugo read them."""
+    return [f"authors: {_flow(e.authors)}", f"regions: {_flow(e.regions)}",
+            f"themes: {_flow(e.themes)}", f"reports: {_flow(e.reports)}"]
+
+
+def _attribution_lines(e: Entry) -> list[str]:
+    """Publisher, source, copyright and the summary when there is one (both formats)."""
     lines = [
-        "---",
-        f"title: {q(e.title)}",
-        f"date: {e.date.isoformat()}",
-        f"slug: {q(e.slug)}",
-        f"authors: {_flow(e.authors)}",
-        f"regions: {_flow(e.regions)}",
-        f"themes: {_flow(e.themes)}",
-        f"reports: {_flow(e.reports)}",
-        f'years: ["{e.date.year}"]',
         f"publisher: {q(e.publisher)}",
         "source:",
         f"  name: {q(e.source)}",
@@ -572,8 +561,7 @@ def hugo_text(e: Entry) -> str:
     ]
     if e.summary is not None:
         lines.append(f"summary: {q(e.summary)}")
-    lines += ["---", "", e.body]
-    return "\n".join(lines)
+    return lines
 
 
 # --- the equivalent Hugo site (OUT/hugo) -------------------------------------------------
