@@ -124,6 +124,12 @@ class Debouncer:
             if paths:
                 self.flush(paths)
 
+    def quiet_for(self, seconds: float) -> bool:
+        """Wait up to `seconds` for a path (or close()); True when none came."""
+        with self.condition:
+            return not self.condition.wait_for(lambda: bool(self.pending) or self.closed,
+                                               seconds)
+
     def close(self) -> None:
         with self.condition:
             self.closed = True

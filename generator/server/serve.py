@@ -196,12 +196,8 @@ class Session:
         """Bring the search index up to date after the pages are shown, once saves have
         been quiet for `index_delay` seconds (a burst of saves does not start Pagefind, which
         would compete with their builds for the CPU); never raise."""
-        if self.builder.index_due:
-            quiet_until = time.monotonic() + self.index_delay
-            while time.monotonic() < quiet_until:
-                if self._changes_waiting():
-                    return  # the build for them ends by coming back here
-                time.sleep(0.02)
+        if self.builder.index_due and not self.debouncer.quiet_for(self.index_delay):
+            return  # the build for the new paths ends by coming back here
         started = time.perf_counter()
         try:
             index = self.builder.index_pending(stop=self._changes_waiting)

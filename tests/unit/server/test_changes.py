@@ -229,3 +229,19 @@ def test_close_ends_a_run_waiting_for_quiet() -> None:
     thread.join(2)
     assert not thread.is_alive()
     assert flushed == []
+
+
+def test_quiet_for_waits_out_the_time_when_nothing_comes() -> None:
+    debouncer = Debouncer(lambda _: None)
+    started = time.monotonic()
+    assert debouncer.quiet_for(0.1)
+    assert time.monotonic() - started >= 0.1
+
+
+def test_quiet_for_ends_as_soon_as_a_path_comes() -> None:
+    debouncer = Debouncer(lambda _: None)
+    threading.Timer(0.05, debouncer.add, [Path("a")]).start()
+    started = time.monotonic()
+    assert not debouncer.quiet_for(5)
+    assert time.monotonic() - started < 2
+    assert debouncer.pending == {Path("a")}  # left for the run loop to flush
