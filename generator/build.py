@@ -8,15 +8,18 @@
     todo     = jobs whose fingerprint changed, or whose output is missing
     render_all(todo) into a staging folder, then commit: all or nothing
 
-A Builder remembers what it built, so `folio serve` rebuilds an edited article's page alone
-when only its body changed (`Builder._edit_bodies`), and after any other edit re-assembles
-only the articles that changed (`AssemblyMemo`) and keeps the unchanged articles' digests
-when it fingerprints the pages again.
+An edit that leaves the site's shape as it was (an article's body, title, summary: not where
+it goes or in which lists) re-renders only the pages that show the article: `folio build`
+from the pages the cache keeps (`Builder._edit_from_cache`, generator/pagestore.py), `folio
+serve` from the Builder's memory of its last build (`Builder._edit_in_memory`). After any
+other edit `folio serve` re-assembles only the articles that changed (`AssemblyMemo`) and
+keeps the unchanged articles' digests when it fingerprints the pages again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import re
@@ -43,8 +46,16 @@ from generator.loading import (
 )
 from generator.model import Article, Site
 from generator.pages import Job, SiteInfo, plan, site_info
+from generator.pagestore import (
+    KeptPage,
+    head,
+    keep_page,
+    load_page,
+    shared_objects,
+    substitute,
+)
 from generator.render import render, render_all
-from generator.site import AssemblyMemo
+from generator.site import AssemblyMemo, syndication
 from generator.theme import Theme, load_theme
 from generator.writer import OutputWriter, check_output_dir
 
@@ -81,7 +92,9 @@ class _Last:
     outputs: dict[str, OutputRecord]
     manifest: list[str]  # every file in the output, pages and static alike
     article_jobs: dict[str, int]  # source path -> index of the article's own page
-    lists_show_bodies: bool  # some list template shows body_html or word_count
+    kept: bool  # the cache keeps every page (the shortcuts for edits can be taken)
+    whole: dict[tuple[str, ...], bool]  # templates -> walks whole term or year lists
+    showing: dict[str, list[int]] | None = None  # source path -> pages showing the article
 
 
 def build(config: SiteConfig, progress: Progress | None = None, *,
@@ -123,11 +136,11 @@ class Builder:
         with parallel.few_collections(), BuildCache(self.cache_path, _parse_key(self.config)) \
                 as cache:
             if changed and self.last is not None:
-                report = self._edit_bodies(changed, cache, started)
+                report = self._edit_in_memory(changed, cache, started)
                 if report is not None:
                     return report
             if self.last is None and not remember and self.cache_path is not None:
-                report = self._edit_bodies_from_cache(cache, started)
+                report = self._edit_from_cache(cache, started)
                 if report is not None:
                     return report
             try:
@@ -189,13 +202,16 @@ class Builder:
         shortcut = not lists_show_bodies and not any(
             fingerprints.mentions(job.templates, _NEIGHBOUR_BODIES) for job in jobs[:1]
             if "article" in job.context)
+        templates = {job.templates for job in jobs}
+        whole = {t: fingerprints.whole_lists(t) for t in templates}
         with OutputWriter(config.output_path) as writer:
             for index, job in enumerate(jobs):
                 if index not in todo_set:
                     writer.keep(job.route.output_path)
             rendered = render_all([jobs[i] for i in todo], theme, info, writer, self.workers,
                                   self.progress, None if prints else fingerprints.job,
-                                  _article_job_blob if shortcut else None)
+                                  functools.partial(keep_page, whole=whole) if shortcut
+                                  else None)
             prints = prints or rendered.prints
             for output_path, source in static.items():
                 writer.copy(output_path, source)
@@ -211,16 +227,14 @@ class Builder:
                 if index in todo_set else previous[path]
         manifest, search_index = self._index(cache, manifest, outputs)
         cache.replace_outputs(outputs)
-        article_templates = {job.templates for job in jobs if "article" in job.context}
         cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info,
-                               "templates": {t: fingerprints.template(t)
-                                             for t in article_templates},
-                               "whole": {t: fingerprints.whole_lists(t)
-                                         for t in article_templates}}
+                               "templates": {t: fingerprints.template(t) for t in templates},
+                               "whole": whole}
                   if shortcut else None)
-        if shortcut:  # the workers pickled the article pages' jobs
-            cache.store_article_jobs((str(jobs[todo[i]].context["article"].source_path), blob)
-                                     for i, blob in rendered.kept.items())
+        if shortcut:
+            _keep_pages(cache, site, jobs, rendered.kept.values(), whole)
+        else:
+            cache.forget_all_pages()
         cache.put("manifest", manifest)
         cache.put("output_dir", output_dir)
         cache.put("inputs", inputs.digest)
@@ -230,7 +244,7 @@ class Builder:
                           manifest,
                           {str(job.context["article"].source_path): i
                            for i, job in enumerate(jobs) if "article" in job.context},
-                          lists_show_bodies)
+                          shortcut, whole)
         return BuildReport(
             articles=len(site.articles), pages=len(jobs), written=written.written,
             unchanged=written.unchanged, removed=written.removed,
@@ -333,11 +347,13 @@ class Builder:
         self.parsed, self.records = content.parsed, content.records
         return content
 
-    # -- the shortcuts for body edits ----------------------------------------------------------
-    def _edit_bodies_from_cache(self, cache: BuildCache, started: float) -> BuildReport | None:
-        """`folio build` after editing articles' bodies only: re-render just their pages from
-        what the cache keeps of the last build, without loading the site. None when any
-        other input changed, or the cache cannot vouch for the last build."""
+    # -- the shortcuts for edits that leave the site's shape as it was ------------------------
+    def _edit_from_cache(self, cache: BuildCache, started: float) -> BuildReport | None:
+        """`folio build` after editing a few articles without changing where they go (date,
+        slug, terms, draft and attribution's names as they were): re-render just the pages
+        that show them, from the pages the cache keeps (generator/pagestore.py), without
+        loading the site. None when any other input changed, or the cache cannot vouch for
+        the last build."""
         stored = cache.get("shortcut")
         if not isinstance(stored, dict) or stored.get("config") != repr(self.config):
             return None
@@ -354,42 +370,49 @@ class Builder:
                    or not cache.mtime_is_trustworthy(known[key][1])]
         if not changed or len(changed) > 20:
             return None
-        jobs = cache.article_jobs(changed)
         old = cache.parsed(changed)
-        theme = load_theme(self.config, bytecode_cache=self._templates_cache())
-        fingerprints = Fingerprinter(theme, stored["info"], repr(self.config),
-                                     stored.get("templates"), stored.get("whole"))
-        edits, touched = [], []
+        heads = cache.heads(changed)
+        edits: dict[str, tuple[Parsed, Article]] = {}
+        touched = []
         for key in changed:
-            job, before = jobs.get(key), old.get(key)
-            if not isinstance(job, Job) or not isinstance(before, Parsed) or \
-                    not isinstance(before.item, Article):
+            before, kept = old.get(key), heads.get(key)
+            if not isinstance(before, Parsed) or not isinstance(before.item, Article) or \
+                    not isinstance(kept, Article):
                 return None
-            record = cache.output_record(job.route.output_path)
-            if record is None or record.fingerprint != fingerprints.job(job):
-                return None  # the stored page is not the one the last build wrote
             if digest(Path(key).read_bytes()) == before.digest:
                 touched.append((key, before.digest))  # touched, not changed
                 continue
             parsed = read_source(SourceFile(Path(key), "article"), self.config)
-            item = parsed.item
-            if parsed.problems or not isinstance(item, Article) or \
-                    item.meta_digest != before.item.meta_digest:
+            article = _reassembled(self.config, before, parsed, kept)
+            if article is None:
                 return None
-            article = replace(job.context["article"], body_html=item.body_html,
-                              word_count=item.word_count, digest=item.digest)
-            edits.append((key, parsed, replace(job, context={**job.context, "article": article})))
-        rendered = [(key, parsed, job, render(job, theme, stored["info"]))
-                    for key, parsed, job in edits]
+            edits[key] = (parsed, article)
+        summary = cache.get("summary")
+        if not isinstance(summary, tuple) or cache.kept_count() != summary[1]:
+            return None  # not every page of the last build is kept
+        pages = self._pages_showing(cache, edits)
+        if pages is None:
+            return None
+        theme = load_theme(self.config, bytecode_cache=self._templates_cache())
+        fingerprints = Fingerprinter(theme, stored["info"], repr(self.config),
+                                     stored.get("templates"), stored.get("whole"))
+        out = str(self.config.output_path)
+        todo = []
+        for job in pages:
+            fingerprint = fingerprints.job(job)
+            path = job.route.output_path
+            if not _intact(cache.output_record(path), fingerprint, os.path.join(out, path)):
+                todo.append((job, fingerprint))
+        rendered = [(job, fingerprint, render(job, theme, stored["info"]))
+                    for job, fingerprint in todo]
         with OutputWriter(self.config.output_path) as writer:
-            for _, _, job, data in rendered:
+            for job, _, data in rendered:
                 writer.put(job.route.output_path, data)
             with self.lock:
                 written = writer.commit(remove_stale=False)
-        out = str(self.config.output_path)
         cache.update_outputs({job.route.output_path: _record(
-            os.path.join(out, job.route.output_path), fingerprints.job(job))
-            for _, _, job, _ in rendered})
+            os.path.join(out, job.route.output_path), fingerprint)
+            for job, fingerprint, _ in rendered})
         index = None
         if self.config.search and rendered:
             stored_manifest = cache.get("manifest")
@@ -398,57 +421,88 @@ class Builder:
             cache.put("manifest", manifest)
         cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
                                                parsed.digest), parsed)
-                            for key, parsed, _, _ in rendered)
+                            for key, (parsed, _) in edits.items())
         cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
                                                same), None)
                             for key, same in touched)
-        cache.store_article_jobs((key, _article_job_blob(job)) for key, _, job, _ in rendered)
+        cache.store_heads((key, pickle.dumps(head(article), pickle.HIGHEST_PROTOCOL))
+                          for key, (_, article) in edits.items())
         cache.mark_scanned(scanned_at)
         cache.put("inputs", inputs_digest(rest, stats))  # a next build with no edit stops early
         cache.commit()
-        summary = cache.get("summary")
-        articles, pages, warnings = summary if isinstance(summary, tuple) else (0, 0, ())
-        return BuildReport(articles, pages, written.written, pages - written.written, 0,
+        articles, count, warnings = summary
+        return BuildReport(articles, count, written.written, count - written.written, 0,
                            time.perf_counter() - started, warnings, parsed=len(edits),
                            rendered=len(rendered), index=index)
 
-    def _edit_bodies(self, changed: Collection[Path], cache: BuildCache,
-                     started: float) -> BuildReport | None:
-        """Re-render only the pages of articles whose body alone changed, or None when the
-        change needs the whole pipeline (anything else changed, or lists show bodies)."""
+    @staticmethod
+    def _pages_showing(cache: BuildCache, edits: dict[str, tuple[Parsed, Article]]
+                       ) -> list[Job] | None:
+        """The kept pages that show the edited articles, with the edits in them (and each
+        article page's own article whole again); None when something they need is not kept."""
+        kept = cache.pages_showing(edits)
+        refs = {ref for _, _, page_refs, _ in kept for ref in page_refs} - edits.keys()
+        articles: dict[str, object] = {**cache.heads(refs),
+                                       **{key: article for key, (_, article) in edits.items()}}
+        owners = {own for _, own, _, _ in kept if own is not None} - edits.keys()
+        bodies: dict[str, object] = {**cache.parsed(owners),
+                                     **{key: parsed for key, (parsed, _) in edits.items()}}
+        shared = functools.cache(cache.shared)
+        jobs = []
+        for _, own, _, blob in kept:
+            try:
+                job = load_page(blob, articles, shared)  # type: ignore[arg-type]
+            except Exception:  # anything missing or unreadable: the long way
+                return None
+            if own is not None:
+                parsed = bodies.get(own)
+                if not isinstance(parsed, Parsed) or not isinstance(parsed.item, Article):
+                    return None
+                article = replace(job.context["article"], body_html=parsed.item.body_html,
+                                  word_count=parsed.item.word_count, digest=parsed.item.digest)
+                job = replace(job, context={**job.context, "article": article})
+            jobs.append(job)
+        return jobs
+
+    def _edit_in_memory(self, changed: Collection[Path], cache: BuildCache,
+                        started: float) -> BuildReport | None:
+        """`folio serve` after saves that leave the site's shape as it was (see
+        `_reassembled`): re-render only the pages that show the edited articles and whose
+        fingerprint changed. None when the change needs the whole pipeline."""
         last = self.last
         assert last is not None
         keys = {str(path) for path in changed}
         # a save also reports the article's folder as modified: that folder is not a change
         parents = {str(Path(key).parent) for key in keys if key in last.article_jobs}
         keys = {key for key in keys if not (key in parents and Path(key).is_dir())}
-        if not keys or not keys <= last.article_jobs.keys() or last.lists_show_bodies:
+        if not keys or not keys <= last.article_jobs.keys() or not last.kept:
             return None
-        edits: list[tuple[str, Parsed, SourceRecord, int]] = []
+        edits: dict[str, tuple[Parsed, SourceRecord, Article]] = {}
         for key in keys:
-            path = Path(key)
             try:
-                stat = path.stat()
+                stat = Path(key).stat()
             except OSError:
                 return None
-            parsed = read_source(SourceFile(path, "article"), self.config)
-            old = self.parsed.get(key)
-            item = parsed.item
-            if parsed.problems or not isinstance(item, Article) or old is None or \
-                    not isinstance(old.item, Article) or item.meta_digest != old.item.meta_digest:
+            parsed, old = read_source(SourceFile(Path(key), "article"), self.config), \
+                self.parsed.get(key)
+            was = last.jobs[last.article_jobs[key]].context["article"]
+            article = _reassembled(self.config, old, parsed, was) if old is not None else None
+            if article is None:
                 return None
-            edits.append((key, parsed, SourceRecord(stat.st_size, stat.st_mtime_ns,
-                                                    parsed.digest), last.article_jobs[key]))
+            edits[key] = (parsed, SourceRecord(stat.st_size, stat.st_mtime_ns, parsed.digest),
+                          article)
+        showing = self._showing(cache)
+        if showing is None:
+            return None
+        new = {key: article for key, (_, _, article) in edits.items()}
         rendered: list[tuple[int, Job, str, bytes]] = []
-        for _key, parsed, _, index in edits:
-            job = last.jobs[index]
-            item = parsed.item
-            assert isinstance(item, Article)
-            article = replace(job.context["article"], body_html=item.body_html,
-                              word_count=item.word_count, digest=item.digest)
-            new_job = replace(job, context={**job.context, "article": article})
-            rendered.append((index, new_job, last.fingerprints.job(new_job),
-                             render(new_job, last.theme, last.info)))
+        for index in sorted({i for key in edits for i in showing.get(key, ())}):
+            job = substitute(last.jobs[index], last.whole.get(last.jobs[index].templates, True),
+                             new)
+            fingerprint = last.fingerprints.job(job)
+            last.jobs[index] = job
+            if fingerprint != last.prints[index]:
+                rendered.append((index, job, fingerprint, render(job, last.theme, last.info)))
         with OutputWriter(self.config.output_path) as writer:
             for _, job, _, data in rendered:
                 writer.put(job.route.output_path, data)
@@ -458,16 +512,18 @@ class Builder:
         for index, job, fingerprint, _ in rendered:
             path = job.route.output_path
             outputs[path] = _record(os.path.join(self.config.output_path, path), fingerprint)
-            last.jobs[index], last.prints[index] = job, fingerprint
+            last.prints[index] = fingerprint
         last.outputs.update(outputs)
         last.inputs = None
         manifest, search_index = self._index(cache, last.manifest, last.outputs)
         if manifest is not None:
             last.manifest = manifest
             cache.put("manifest", manifest)
-        for key, parsed, record, _ in edits:
+        for key, (parsed, record, _) in edits.items():
             self.parsed[key], self.records[key] = parsed, record
-        cache.store_sources((key, record, parsed) for key, parsed, record, _ in edits)
+        cache.store_sources((key, record, parsed) for key, (parsed, record, _) in edits.items())
+        cache.store_heads((key, pickle.dumps(head(article), pickle.HIGHEST_PROTOCOL))
+                          for key, article in new.items())
         cache.update_outputs(outputs)
         cache.put("inputs", None)
         cache.commit()
@@ -478,23 +534,64 @@ class Builder:
             parsed=len(edits), rendered=len(rendered), index=search_index,
         )
 
+    def _showing(self, cache: BuildCache) -> dict[str, list[int]] | None:
+        """Source path -> indices of the last build's pages that show the article, from the
+        pages the cache keeps (None when it does not keep them all)."""
+        last = self.last
+        assert last is not None
+        if last.showing is None:
+            index = {job.route.output_path: i for i, job in enumerate(last.jobs)}
+            if cache.kept_count() != len(index):
+                return None
+            showing: dict[str, list[int]] = {}
+            for path, refs in cache.kept_refs():
+                if path not in index:
+                    return None
+                for ref in refs:
+                    showing.setdefault(ref, []).append(index[path])
+            last.showing = showing
+        return last.showing
+
 
 _NEIGHBOUR_BODIES = re.compile(r"\b(newer|older)\.(body_html|word_count)\b")
 
 
-def _article_job_blob(job: Job) -> bytes | None:
-    """An article page's job, pickled as the cache keeps it (None for other pages)."""
-    if "article" not in job.context:
+def _keep_pages(cache: BuildCache, site: Site, jobs: list[Job], kept: Iterable[object],
+                whole: dict[tuple[str, ...], bool]) -> None:
+    """Keep every page by reference (the rendered ones as their workers pickled them, any
+    other page not kept yet), and nothing of pages gone, so the kept pages are the site's."""
+    cache.store_pages(page for page in kept if isinstance(page, KeptPage))
+    paths = {job.route.output_path for job in jobs}
+    missing = paths - cache.kept_paths()
+    cache.store_pages(keep_page(job, whole) for job in jobs if job.route.output_path in missing)
+    cache.forget_pages(paths, {str(article.source_path) for article in site.articles})
+    cache.store_shared(shared_objects(site, jobs))
+
+
+def _reassembled(config: SiteConfig, before: Parsed, parsed: Parsed,
+                 kept: Article) -> Article | None:
+    """An edited article assembled as the whole site's assembly would, from what it was
+    (`kept`, its head); None when the edit changes the site's shape: where the article
+    goes or in which lists (date, slug, draft, the names it is filed under), its canonical
+    URL, or the site's warnings (problems of its own)."""
+    item, was = parsed.item, before.item
+    if parsed.problems or not isinstance(item, Article) or not isinstance(was, Article):
         return None
-    return pickle.dumps(_without_bodies(job), pickle.HIGHEST_PROTOCOL)
+    if _shape(item) != _shape(was) or parsed.warnings != before.warnings:
+        return None
+    own: list[Problem] = []
+    canonical, noindex = syndication(config, item, kept.url, own)
+    then: list[Problem] = []
+    syndication(config, was, kept.url, then)
+    if own != then or (canonical, noindex) != (kept.canonical_url, kept.noindex):
+        return None
+    return replace(item, url=kept.url, output_path=kept.output_path, terms=kept.terms,
+                   canonical_url=canonical, noindex=noindex)
 
 
-def _without_bodies(job: Job) -> Job:
-    """An article page's job as the cache keeps it: its articles without their bodies (the
-    page's own is filled in again from its file; the neighbours' are not shown)."""
-    context = {key: replace(value, body_html="") if isinstance(value, Article) else value
-               for key, value in job.context.items()}
-    return replace(job, context=context)
+def _shape(article: Article) -> tuple[object, ...]:
+    """What decides an article's place in the site: its route, its lists, their order."""
+    return (repr(article.date), article.slug, article.draft, repr(article.names))
 
 
 def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:

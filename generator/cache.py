@@ -3,7 +3,9 @@
 - every content file's stat, digest and parse result (so only changed files are parsed);
 - every output's fingerprint (so only pages whose inputs changed are rendered);
 - the fingerprint of all inputs of the last good build (so a build with nothing changed
-  stops early).
+  stops early);
+- every page's job, its articles by reference, and every article's head (so `folio build`
+  re-renders the pages an article's edit reaches without loading the site).
 
 A cache from another Folio version, another parse configuration, or one that cannot be read
 is discarded: the build then starts clean, never from wrong data.
@@ -18,10 +20,14 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 
-SCHEMA = 3
+if TYPE_CHECKING:
+    from generator.pagestore import KeptPage
+
+SCHEMA = 4
 CACHE_DIR = ".folio-cache"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -29,7 +35,10 @@ CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime_n
     digest TEXT, parsed BLOB);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER,
     mtime_ns INTEGER);
-CREATE TABLE IF NOT EXISTS article_pages (source TEXT PRIMARY KEY, job BLOB);
+CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, own TEXT, refs TEXT, job BLOB);
+CREATE INDEX IF NOT EXISTS pages_own ON pages (own);
+CREATE TABLE IF NOT EXISTS heads (source TEXT PRIMARY KEY, article BLOB);
+CREATE TABLE IF NOT EXISTS shared (key TEXT PRIMARY KEY, value BLOB);
 """
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's write may share its stat
 
@@ -187,21 +196,77 @@ class BuildCache:
         """Record when the stats just stored were taken."""
         self.put("scanned_at", scanned_at)
 
-    # -- article pages (for re-rendering one article's page without loading the site) ----
-    def article_jobs(self, sources: Iterable[str]) -> dict[str, object]:
-        found: dict[str, object] = {}
+    # -- kept pages (generator/pagestore.py), for re-rendering what an edit reaches ----------
+    def store_pages(self, pages: Iterable[KeptPage]) -> None:
+        """Keep pages (replacing what was kept at their paths) and their own articles' heads."""
+        pages = list(pages)
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
+                            ((p.output_path, p.own, "\n" + "\n".join(p.refs) + "\n", p.blob)
+                             for p in pages))
+        self.store_heads((p.own, p.head) for p in pages if p.own is not None and p.head)
+
+    def store_heads(self, heads: Iterable[tuple[str, bytes]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO heads VALUES (?, ?)", heads)
+
+    def store_shared(self, objects: Iterable[tuple[str, bytes]]) -> None:
+        self.db.execute("DELETE FROM shared")
+        self.db.executemany("INSERT INTO shared VALUES (?, ?)", objects)
+
+    def kept_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM pages").fetchone()[0])
+
+    def kept_refs(self) -> Iterable[tuple[str, tuple[str, ...]]]:
+        """(path, the articles it shows) of every kept page."""
+        for path, refs in self.db.execute("SELECT path, refs FROM pages"):
+            yield path, tuple(ref for ref in refs.split("\n") if ref)
+
+    def kept_paths(self) -> set[str]:
+        return {path for (path,) in self.db.execute("SELECT path FROM pages")}
+
+    def forget_pages(self, keep_paths: set[str], keep_heads: set[str]) -> None:
+        """Drop kept pages and heads that are not these (pages gone from the site)."""
+        gone = self.kept_paths() - keep_paths
+        self.db.executemany("DELETE FROM pages WHERE path = ?", ((p,) for p in gone))
+        heads = {source for (source,) in self.db.execute("SELECT source FROM heads")}
+        self.db.executemany("DELETE FROM heads WHERE source = ?",
+                            ((s,) for s in heads - keep_heads))
+
+    def forget_all_pages(self) -> None:
+        self.db.execute("DELETE FROM pages")
+        self.db.execute("DELETE FROM heads")
+        self.db.execute("DELETE FROM shared")
+
+    def pages_showing(self, sources: Iterable[str]) -> list[tuple[str, str | None,
+                                                                  tuple[str, ...], bytes]]:
+        """(path, own, refs, job blob) of every kept page that shows one of these articles."""
+        found: dict[str, tuple[str, str | None, tuple[str, ...], bytes]] = {}
         for source in sources:
-            row = self.db.execute("SELECT job FROM article_pages WHERE source = ?",
-                                  (source,)).fetchone()
-            if row is not None:
+            rows = self.db.execute("SELECT path, own, refs, job FROM pages WHERE instr(refs, ?)",
+                                   (f"\n{source}\n",))
+            for path, own, refs, job in rows:
+                found[path] = (path, own, tuple(refs.strip("\n").split("\n")), job)
+        return list(found.values())
+
+    def heads(self, sources: Iterable[str]) -> dict[str, object]:
+        """Kept article heads by source path (missing or unreadable ones left out)."""
+        found: dict[str, object] = {}
+        sources = list(sources)
+        for start in range(0, len(sources), 500):
+            batch = sources[start:start + 500]
+            rows = self.db.execute(
+                f"SELECT source, article FROM heads WHERE source IN ({','.join('?' * len(batch))})",
+                batch)
+            for source, blob in rows:
                 with contextlib.suppress(Exception):
-                    found[source] = pickle.loads(row[0])
+                    found[source] = pickle.loads(blob)
         return found
 
-    def store_article_jobs(self, jobs: Iterable[tuple[str, bytes]]) -> None:
-        """Keep article pages' jobs, pickled (source path, blob), for the body-edit shortcut."""
-        if self.path is not None:
-            self.db.executemany("INSERT OR REPLACE INTO article_pages VALUES (?, ?)", jobs)
+    def shared(self, key: str) -> object:
+        """A shared object kept pages refer to; KeyError when it is not kept."""
+        row = self.db.execute("SELECT value FROM shared WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return pickle.loads(row[0])
 
     def commit(self) -> None:
         self.db.commit()

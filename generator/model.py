@@ -90,26 +90,27 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One term of a taxonomy (e.g. the region "Europe") with its articles, newest first."""
+    """One term of a taxonomy (e.g. the region "Europe") with its articles, newest first.
+    `count` and the years are fields (made by `Term.of`), so a copy kept without its articles
+    (generator/pagestore.py) still shows them."""
 
     taxonomy: str
     name: str
     slug: str
     url: str
     articles: tuple[Article, ...]
+    count: int
+    first_year: int | None
+    last_year: int | None
     spellings: tuple[str, ...] = ()
 
-    @property
-    def count(self) -> int:
-        return len(self.articles)
-
-    @property
-    def first_year(self) -> int | None:
-        return self.articles[-1].year if self.articles else None
-
-    @property
-    def last_year(self) -> int | None:
-        return self.articles[0].year if self.articles else None
+    @classmethod
+    def of(cls, taxonomy: str, name: str, slug: str, url: str,
+           articles: tuple[Article, ...], spellings: tuple[str, ...] = ()) -> Term:
+        """A term of these articles (newest first), with their count and years."""
+        return cls(taxonomy, name, slug, url, articles, len(articles),
+                   articles[-1].year if articles else None,
+                   articles[0].year if articles else None, spellings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,19 +136,20 @@ class Taxonomy:
 
 @dataclass(frozen=True, slots=True)
 class YearArchive:
-    """The articles of one year, newest first."""
+    """The articles of one year, newest first (`count` a field, as in Term)."""
 
     year: int
     url: str
     articles: tuple[Article, ...]
+    count: int
+
+    @classmethod
+    def of(cls, year: int, url: str, articles: tuple[Article, ...]) -> YearArchive:
+        return cls(year, url, articles, len(articles))
 
     @property
     def name(self) -> str:
         return str(self.year)
-
-    @property
-    def count(self) -> int:
-        return len(self.articles)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,10 +54,10 @@ class _RenderState:
     output_dir: Path
     staging: Path
     fingerprint: Callable[[Job], str] | None
-    keep: Callable[[Job], bytes | None] | None
+    keep: Callable[[Job], object] | None
 
 
-_Done = tuple[int, bool | None, Problem | None, str, bytes | None]
+_Done = tuple[int, bool | None, Problem | None, str, object]
 
 
 def _render_chunk(state: _RenderState, indices: Sequence[int]) -> list[_Done]:
@@ -85,13 +85,13 @@ class Rendered:
     strings), and what `keep` returned for the jobs it kept something of, by index."""
 
     prints: list[str]
-    kept: dict[int, bytes]
+    kept: dict[int, object]
 
 
 def render_all(jobs: Sequence[Job], theme: Theme, info: SiteInfo, writer: OutputWriter,
                workers: int = 1, progress: Callable[[str, int, int], None] | None = None,
                fingerprint: Callable[[Job], str] | None = None,
-               keep: Callable[[Job], bytes | None] | None = None) -> Rendered:
+               keep: Callable[[Job], object] | None = None) -> Rendered:
     """Render jobs into the writer's staging folder, in worker processes when there are
     many; template problems are collected (the first few distinct ones) and raised together.
     Computes the jobs' fingerprints when `fingerprint` is given, and `keep(job)` for each."""
@@ -101,7 +101,7 @@ def render_all(jobs: Sequence[Job], theme: Theme, info: SiteInfo, writer: Output
                          keep)
     problems: dict[tuple[object, ...], Problem] = {}
     prints = [""] * len(jobs)
-    kept: dict[int, bytes] = {}
+    kept: dict[int, object] = {}
     count = 0
     for chunk in parallel.run(_render_chunk, state, parallel.chunks(range(len(jobs)), CHUNK),
                               workers):

@@ -55,7 +55,7 @@ def assemble(
                   slug=article.slug)
         terms = {key: term_refs(article, plans[key], key) for key in plans}
         own: list[Problem] = []
-        canonical, noindex = _syndication(config, article, r.url, own)
+        canonical, noindex = syndication(config, article, r.url, own)
         warnings.extend(own)
         made[id(article)] = (article, replace(
             article, url=r.url, output_path=r.output_path, terms=terms,
@@ -73,7 +73,7 @@ def assemble(
     for article in newest_first:  # by the year as written, whatever the time zone
         by_year.setdefault(article.year, []).append(article)
     years = tuple(
-        YearArchive(year, route(config.urls.year, base, year=f"{year:04d}").url,
+        YearArchive.of(year, route(config.urls.year, base, year=f"{year:04d}").url,
                     tuple(by_year[year]))
         for year in sorted(by_year, reverse=True)
     )
@@ -87,7 +87,7 @@ def assemble(
                 taxonomies=taxonomies, years=years, warnings=tuple(warnings))
 
 
-def _syndication(config: SiteConfig, article: Article, url: str,
+def syndication(config: SiteConfig, article: Article, url: str,
                  warnings: list[Problem]) -> tuple[str, bool]:
     """(canonical URL, noindex) by the site's syndication policy for the article's source."""
     policy = config.syndication_sources.get(slugify(article.source.name or ""),

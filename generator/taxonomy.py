@@ -72,6 +72,6 @@ def build_terms(plans: dict[str, TermPlan], articles_newest_first: tuple[Article
     for article in articles_newest_first:
         for ref in article.terms.get(key, ()):
             members[ref.slug].append(article)
-    terms = [Term(key, p.name, p.slug, p.route.url, tuple(members[slug]), p.spellings)
+    terms = [Term.of(key, p.name, p.slug, p.route.url, tuple(members[slug]), p.spellings)
              for slug, p in plans.items()]
     return tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))

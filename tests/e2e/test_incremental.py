@@ -1,13 +1,15 @@
 """Incremental builds give exactly what a clean build gives, whatever the edits.
 
-Random sequences of edits (add, change, delete or rename an article; change a term; change a
-template, a static file or the config) are applied to a small site; after each, the site is
-rebuilt incrementally (as `folio build` does: a new Builder over the cache; or as `folio serve`
-does: one Builder told which paths changed) and compared byte for byte with a clean build.
+Random sequences of edits (add, change, delete or rename an article; change its title,
+summary or date; change a term; change a template, a static file or the config) are applied
+to a small site; after each, the site is rebuilt incrementally (as `folio build` does: a new
+Builder over the cache; or as `folio serve` does: one Builder told which paths changed) and
+compared byte for byte with a clean build.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from dataclasses import replace
@@ -17,12 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import generator.build
 from generator.build import Builder, build
 from generator.config import load_config
 from tests.sitekit import article_text, comparable_tree, write_tree
 
 REGIONS = ["Europe", "Asia", "europe", "Middle East & North Africa"]
-OPS = ["add", "body", "title", "delete", "rename", "term", "template", "config", "static"]
+OPS = ["add", "body", "title", "summary", "date", "delete", "rename", "term", "template",
+       "config", "static"]
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -65,6 +69,13 @@ class Archive:
             target.write_text(text.rstrip("\n") + f"\n\nMore text {self.serial}.\n")
         elif op == "title":
             target.write_text(text.replace("title: ", f"title: Retitled {self.serial} ", 1))
+        elif op == "summary":  # what lists show changes, where the article goes does not
+            text = re.sub(r"(?m)^summary: .*\n", "", text)
+            target.write_text(text.replace("title: ", f"summary: Gist {self.serial}\ntitle: ", 1))
+        elif op == "date":  # the article moves in every list it is in
+            day = 10 + self.serial % 19
+            target.write_text(re.sub(r"(?m)^date: .*$", f"date: '2021-0{1 + pick % 9}-{day}'",
+                                     text, count=1))
         elif op == "term":
             region = REGIONS[(pick + self.serial) % len(REGIONS)]
             lines = [f"- {region}" if line.startswith("- ") and line[2:] in REGIONS else line
@@ -270,4 +281,67 @@ def test_serve_follows_a_term_spelling_that_changes_on_unchanged_articles(
         builder.build([path])
     untouched = tmp_path / "output/2021/02/article-1/index.html"
     assert ">europe<" in untouched.read_text()
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def test_cli_title_edit_re_renders_from_kept_pages_without_loading_the_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = Archive(tmp_path)
+    build(load_config(tmp_path), workers=1)
+    archive.apply("title", 1)
+    with monkeypatch.context() as patched:
+        patched.setattr(generator.build, "load_content", _must_not_run)
+        patched.setattr(generator.build, "assemble_parsed", _must_not_run)
+        report = build(load_config(tmp_path), workers=1)
+    assert report.parsed == 1
+    assert 1 < report.rendered < report.pages  # its page, its neighbours', its lists
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+    assert build(load_config(tmp_path), workers=1).rendered == 0  # and the cache knows it
+
+
+def test_cli_date_edit_moves_the_article_the_long_way(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = Archive(tmp_path)
+    build(load_config(tmp_path), workers=1)
+    archive.apply("date", 1)
+    calls = []
+    real = generator.build.assemble_parsed
+    monkeypatch.setattr(generator.build, "assemble_parsed",
+                        lambda *args: calls.append(1) or real(*args))
+    build(load_config(tmp_path), workers=1)
+    monkeypatch.undo()
+    assert calls == [1]
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+@pytest.mark.parametrize("table", ["pages", "heads", "shared"])
+def test_cli_title_edit_with_a_kept_page_missing_takes_the_long_way(tmp_path: Path,
+                                                                    table: str) -> None:
+    archive = Archive(tmp_path)
+    build(load_config(tmp_path), workers=1)
+    with sqlite3.connect(tmp_path / ".folio-cache/build.sqlite") as db:
+        db.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} LIMIT 3)")
+    archive.apply("title", 0)
+    build(load_config(tmp_path), workers=1)
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def _must_not_run(*args: object) -> None:
+    raise AssertionError("the site was loaded")
+
+
+def test_serve_title_edit_re_renders_the_pages_that_show_it_without_assembling(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = Archive(tmp_path)
+    builder = Builder(load_config(tmp_path), workers=1)
+    first = builder.build(remember=True)
+    changed = archive.apply("title", 1)
+    with monkeypatch.context() as patched:
+        patched.setattr(generator.build, "assemble_parsed", _must_not_run)
+        report = builder.build(changed)
+    assert report.parsed == 1
+    assert 1 < report.rendered < first.pages
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+    report = builder.build(archive.apply("title", 1))  # the edited article's pages, again
+    assert 1 < report.rendered < first.pages
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
