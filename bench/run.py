@@ -210,6 +210,11 @@ def tree_pss_kib(pids: Sequence[int]) -> int:
     return total
 
 
+# the timed programs run as installed: Python caches their bytecode (a sandbox that turns that
+# off would time the compiling of Folio's modules on every run)
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(
     cmd: Sequence[str], log_path: Path, timeout: float, cwd: Path = REPO, sample: bool = False
 ) -> Run:
@@ -217,7 +222,7 @@ def timed(
     can_sample = sample and os.path.isdir("/proc/self")
     with open(log_path, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=CHILD_ENV)
         deadline = start + timeout
         tree_peak, pss_peak, next_sample, pids = 0, 0, start, [proc.pid]
         samples = 0

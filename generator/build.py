@@ -31,7 +31,7 @@ from pathlib import Path
 from generator import parallel, search
 from generator.cache import CACHE_DIR, RACY_NS, BuildCache, OutputRecord, SourceRecord
 from generator.config import SiteConfig
-from generator.content import Parsed, SourceFile, digest, read_source
+from generator.content import Parsed, SourceFile, digest, folders_unchanged, read_source
 from generator.errors import OutputError, Problem
 from generator.fingerprint import Fingerprinter
 from generator.loading import (
@@ -238,6 +238,7 @@ class Builder:
         cache.put("manifest", manifest)
         cache.put("output_dir", output_dir)
         cache.put("inputs", inputs.digest)
+        cache.put("folders", inputs.folders)
         cache.put("summary", (len(site.articles), len(jobs), site.warnings))
         cache.commit()
         self.last = _Last(inputs.digest, site, info, theme, fingerprints, jobs, prints, outputs,
@@ -362,7 +363,10 @@ class Builder:
             return None
         known = cache.source_stats()
         scanned_at = time.time_ns()
-        stats = content_stats(self.config)
+        stats = _quick_stats(known, cache)
+        folders: dict[str, int] = {}
+        if stats is None:  # a folder changed: look for added and removed files
+            stats = content_stats(self.config, folders)
         if known.keys() != stats.keys():
             return None  # files were added or removed
         changed = [key for key, stat in stats.items()
@@ -429,6 +433,8 @@ class Builder:
                           for key, (_, article) in edits.items())
         cache.mark_scanned(scanned_at)
         cache.put("inputs", inputs_digest(rest, stats))  # a next build with no edit stops early
+        if folders:
+            cache.put("folders", folders)
         cache.commit()
         articles, count, warnings = summary
         return BuildReport(articles, count, written.written, count - written.written, 0,
@@ -566,6 +572,20 @@ def _keep_pages(cache: BuildCache, site: Site, jobs: list[Job], kept: Iterable[o
     cache.store_pages(keep_page(job, whole) for job in jobs if job.route.output_path in missing)
     cache.forget_pages(paths, {str(article.source_path) for article in site.articles})
     cache.store_shared(shared_objects(site, jobs))
+
+
+def _quick_stats(known: dict[str, tuple[int, int]], cache: BuildCache
+                 ) -> dict[str, os.stat_result] | None:
+    """The stats of the content files the cache knows, when no content folder changed since
+    the last scan (so there is no other file); None when one did, or a file is gone."""
+    folders = cache.get("folders")
+    if not isinstance(folders, dict) or not folders or \
+            not folders_unchanged(folders, cache.mtime_is_trustworthy):
+        return None
+    try:
+        return {path: os.stat(path) for path in known}
+    except OSError:
+        return None
 
 
 def _reassembled(config: SiteConfig, before: Parsed, parsed: Parsed,

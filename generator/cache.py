@@ -14,6 +14,7 @@ is discarded: the build then starts clean, never from wrong data.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import pickle
 import sqlite3
 import sys
@@ -27,7 +28,7 @@ from generator import __version__
 if TYPE_CHECKING:
     from generator.pagestore import KeptPage
 
-SCHEMA = 4
+SCHEMA = 5
 CACHE_DIR = ".folio-cache"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -35,7 +36,8 @@ CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime_n
     digest TEXT, parsed BLOB);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER,
     mtime_ns INTEGER);
-CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, own TEXT, refs TEXT, job BLOB);
+CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, own TEXT, tags TEXT, refs TEXT,
+    job BLOB);
 CREATE INDEX IF NOT EXISTS pages_own ON pages (own);
 CREATE TABLE IF NOT EXISTS heads (source TEXT PRIMARY KEY, article BLOB);
 CREATE TABLE IF NOT EXISTS shared (key TEXT PRIMARY KEY, value BLOB);
@@ -200,8 +202,8 @@ class BuildCache:
     def store_pages(self, pages: Iterable[KeptPage]) -> None:
         """Keep pages (replacing what was kept at their paths) and their own articles' heads."""
         pages = list(pages)
-        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
-                            ((p.output_path, p.own, "\n" + "\n".join(p.refs) + "\n", p.blob)
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                            ((p.output_path, p.own, _tags(p.refs), "\n".join(p.refs), p.blob)
                              for p in pages))
         self.store_heads((p.own, p.head) for p in pages if p.own is not None and p.head)
 
@@ -218,7 +220,7 @@ class BuildCache:
     def kept_refs(self) -> Iterable[tuple[str, tuple[str, ...]]]:
         """(path, the articles it shows) of every kept page."""
         for path, refs in self.db.execute("SELECT path, refs FROM pages"):
-            yield path, tuple(ref for ref in refs.split("\n") if ref)
+            yield path, tuple(refs.split("\n")) if refs else ()
 
     def kept_paths(self) -> set[str]:
         return {path for (path,) in self.db.execute("SELECT path FROM pages")}
@@ -241,10 +243,12 @@ class BuildCache:
         """(path, own, refs, job blob) of every kept page that shows one of these articles."""
         found: dict[str, tuple[str, str | None, tuple[str, ...], bytes]] = {}
         for source in sources:
-            rows = self.db.execute("SELECT path, own, refs, job FROM pages WHERE instr(refs, ?)",
-                                   (f"\n{source}\n",))
+            rows = self.db.execute("SELECT path, own, refs, job FROM pages WHERE instr(tags, ?)",
+                                   (_tags((source,)),))
             for path, own, refs, job in rows:
-                found[path] = (path, own, tuple(refs.strip("\n").split("\n")), job)
+                shown = tuple(refs.split("\n")) if refs else ()
+                if source in shown:  # not just a tag alike
+                    found[path] = (path, own, shown, job)
         return list(found.values())
 
     def heads(self, sources: Iterable[str]) -> dict[str, object]:
@@ -270,3 +274,10 @@ class BuildCache:
 
     def commit(self) -> None:
         self.db.commit()
+
+
+def _tags(sources: Iterable[str]) -> str:
+    """Short digests of source paths, space-separated, for a quick scan of the kept pages
+    (a tenth of the paths' length; a page whose tag matches is checked by its paths)."""
+    return " " + " ".join(hashlib.blake2b(s.encode(), digest_size=5).hexdigest()
+                          for s in sources) + " "

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -58,23 +59,41 @@ def discover(config: SiteConfig) -> list[SourceFile]:
     return [SourceFile(Path(path), kind) for path, kind in discover_paths(config)]
 
 
-def discover_paths(config: SiteConfig) -> list[tuple[str, str]]:
+def discover_paths(config: SiteConfig,
+                   folders: dict[str, int] | None = None) -> list[tuple[str, str]]:
     """(path, kind) of every content file, as plain strings: cheap enough to run on every
-    build of a large archive."""
+    build of a large archive. `folders` gets each folder looked in, with its mtime taken
+    before it was listed (a file added or removed since changes it)."""
     root = str(config.content_path)
     if not os.path.isdir(root):
         return []
     found: list[tuple[tuple[str, ...], str]] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        relative = os.path.relpath(folder, root)
-        parts = () if relative == "." else tuple(relative.split(os.sep))
-        for name in files:
-            if name.endswith(".md") and not name.startswith((".", "_", "#")):
-                found.append(((*parts, name), os.path.join(folder, name)))
+    pending: list[tuple[str, tuple[str, ...]]] = [(root, ())]
+    while pending:
+        folder, parts = pending.pop()
+        if folders is not None:
+            folders[folder] = os.stat(folder).st_mtime_ns
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if entry.is_dir():  # (a linked folder is not followed, as in os.walk)
+                    if not name.startswith((".", "_")) and not entry.is_symlink():
+                        pending.append((entry.path, (*parts, name)))
+                elif name.endswith(".md") and not name.startswith((".", "_", "#")):
+                    found.append(((*parts, name), entry.path))
     found.sort()
     return [(path, "page" if parts[0] == PAGES_DIR and len(parts) > 1 else "article")
             for parts, path in found]
+
+
+def folders_unchanged(folders: dict[str, int], trustworthy: Callable[[int], bool]) -> bool:
+    """No file was added to or removed from these folders since their mtimes were taken
+    (`trustworthy(mtime)`: the mtime is old enough to prove it)."""
+    try:
+        return all(os.stat(folder).st_mtime_ns == mtime and trustworthy(mtime)
+                   for folder, mtime in folders.items())
+    except OSError:
+        return False
 
 
 def read_source(source: SourceFile, config: SiteConfig) -> Parsed:

@@ -7,7 +7,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import parallel
@@ -33,6 +33,7 @@ class Inputs:
     newest_ns: int
     scanned_at: int  # when the stats were taken (time.time_ns())
     rest: str = ""  # digest of all but the content files: config, templates, static files
+    folders: dict[str, int] = field(default_factory=dict)  # content folders -> mtime_ns
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,8 @@ def scan_inputs(config: SiteConfig, known: dict[str, SourceFile] | None = None) 
     scanned_at = time.time_ns()
     sources = []
     found: dict[str, SourceFile] = {}
-    for path, kind in discover_paths(config):
+    folders: dict[str, int] = {}
+    for path, kind in discover_paths(config, folders):
         source = known.get(path) if known is not None else None
         if source is None or source.kind != kind:
             source = SourceFile(Path(path), kind)
@@ -68,19 +70,21 @@ def scan_inputs(config: SiteConfig, known: dict[str, SourceFile] | None = None) 
             newest = max(newest, path.stat().st_mtime_ns)
     rest = rest_digest(config)
     stats = {str(source.path): stat for source, stat in sources}
-    return Inputs(sources, inputs_digest(rest, stats), newest, scanned_at, rest)
+    return Inputs(sources, inputs_digest(rest, stats), newest, scanned_at, rest, folders)
 
 
 def inputs_digest(rest: str, stats: dict[str, os.stat_result]) -> str:
-    """One digest of every input's stat, content files in discovery order."""
-    parts = [f"{path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}" for path, stat in stats.items()]
+    """One digest of every input's stat (content files in path order)."""
+    parts = [f"{path}\x1e{stat.st_size}\x1e{stat.st_mtime_ns}"
+             for path, stat in sorted(stats.items())]
     return digest("\n".join([rest, *parts]).encode())
 
 
-def content_stats(config: SiteConfig) -> dict[str, os.stat_result]:
+def content_stats(config: SiteConfig, folders: dict[str, int] | None = None
+                  ) -> dict[str, os.stat_result]:
     """Path -> stat of every content file, the same set `discover` finds, without building
     SourceFile objects: the quick check of `folio build` after an edit."""
-    return {path: os.stat(path) for path, _ in discover_paths(config)}
+    return {path: os.stat(path) for path, _ in discover_paths(config, folders)}
 
 
 def rest_digest(config: SiteConfig) -> str:

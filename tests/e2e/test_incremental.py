@@ -9,6 +9,7 @@ compared byte for byte with a clean build.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -344,4 +345,29 @@ def test_serve_title_edit_re_renders_the_pages_that_show_it_without_assembling(
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
     report = builder.build(archive.apply("title", 1))  # the edited article's pages, again
     assert 1 < report.rendered < first.pages
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def _age(root: Path, seconds: int = 3600) -> None:
+    """Make every folder and file under root look this much older."""
+    for path in [root, *root.rglob("*")]:
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 10**9))
+
+
+def test_cli_edit_trusts_unchanged_folders_and_finds_a_file_added_to_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = Archive(tmp_path)
+    _age(tmp_path / "content")
+    build(load_config(tmp_path), workers=1)
+    archive.apply("title", 1)  # saved in place: its folder's mtime stays
+    with monkeypatch.context() as patched:  # the folders vouch for the set of files
+        patched.setattr(generator.build, "content_stats", _must_not_run)
+        assert build(load_config(tmp_path), workers=1).parsed == 1
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+    first = archive.articles()[0]
+    (first.parent / "beside.md").write_text(first.read_text().replace("title: ", "title: B", 1))
+    archive.apply("title", 2)
+    report = build(load_config(tmp_path), workers=1)
+    assert report.articles == 5
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
