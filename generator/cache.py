@@ -34,11 +34,12 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
     digest TEXT, parsed BLOB);
+CREATE INDEX IF NOT EXISTS sources_stat ON sources (path, size, mtime_ns);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER,
     mtime_ns INTEGER);
 CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, own TEXT, tags TEXT, refs TEXT,
     job BLOB);
-CREATE INDEX IF NOT EXISTS pages_own ON pages (own);
+CREATE INDEX IF NOT EXISTS pages_tags ON pages (tags, path);
 CREATE TABLE IF NOT EXISTS heads (source TEXT PRIMARY KEY, article BLOB);
 CREATE TABLE IF NOT EXISTS shared (key TEXT PRIMARY KEY, value BLOB);
 """
@@ -242,10 +243,12 @@ class BuildCache:
                                                                   tuple[str, ...], bytes]]:
         """(path, own, refs, job blob) of every kept page that shows one of these articles."""
         found: dict[str, tuple[str, str | None, tuple[str, ...], bytes]] = {}
-        for source in sources:
-            rows = self.db.execute("SELECT path, own, refs, job FROM pages WHERE instr(tags, ?)",
-                                   (_tags((source,)),))
-            for path, own, refs, job in rows:
+        for source in sources:  # (the index holds the tags: no need to read the pages)
+            paths = self.db.execute("SELECT path FROM pages INDEXED BY pages_tags "
+                                    "WHERE instr(tags, ?)", (_tags((source,)),)).fetchall()
+            for (path,) in paths:
+                own, refs, job = self.db.execute("SELECT own, refs, job FROM pages WHERE "
+                                                 "path = ?", (path,)).fetchone()
                 shown = tuple(refs.split("\n")) if refs else ()
                 if source in shown:  # not just a tag alike
                     found[path] = (path, own, shown, job)
