@@ -47,7 +47,6 @@ from generator.loading import (
 from generator.model import Article, Site
 from generator.pages import Job, SiteInfo, plan, site_info
 from generator.pagestore import (
-    KeptPage,
     head,
     keep_page,
     load_page,
@@ -211,8 +210,8 @@ class Builder:
             rendered = render_all([jobs[i] for i in todo], theme, info, writer, self.workers,
                                   self.progress, None if prints else fingerprints.job,
                                   functools.partial(keep_page, whole=whole) if shortcut
-                                  else None)
-            prints = prints or rendered.prints
+                                  else None, cache.store_pages)  # type: ignore[arg-type]
+            prints = prints or rendered
             for output_path, source in static.items():
                 writer.copy(output_path, source)
             if config.search:  # the index stays until it is made again after the commit
@@ -232,7 +231,7 @@ class Builder:
                                "whole": whole}
                   if shortcut else None)
         if shortcut:
-            _keep_pages(cache, site, jobs, rendered.kept.values(), whole)
+            _keep_pages(cache, site, jobs, whole)
         else:
             cache.forget_all_pages()
         cache.put("manifest", manifest)
@@ -335,14 +334,10 @@ class Builder:
         else:
             trust = cache.stat_is_trustworthy
         content = load_content(self.config, inputs, known, fetch, trust, self.workers,
-                               self.progress)
-        self.scanned_at = inputs.scanned_at
+                               self.progress, cache.store_sources)  # as they come: at
+        self.scanned_at = inputs.scanned_at  # 100,000 articles they weigh hundreds of MB
         cache.mark_scanned(inputs.scanned_at)
-        cache.store_sources([
-            *((key, content.records[key], content.blobs[key]) for key in content.fresh),
-            *((key, content.records[key], None) for key in content.restat),
-        ])
-        content.blobs.clear()  # stored: at 100,000 articles they weigh hundreds of MB
+        cache.store_sources((key, content.records[key], None) for key in content.restat)
         cache.forget_sources(set(known) - set(content.parsed))
         cache.commit()
         self.parsed, self.records = content.parsed, content.records
@@ -562,11 +557,10 @@ class Builder:
 _NEIGHBOUR_BODIES = re.compile(r"\b(newer|older)\.(body_html|word_count)\b")
 
 
-def _keep_pages(cache: BuildCache, site: Site, jobs: list[Job], kept: Iterable[object],
+def _keep_pages(cache: BuildCache, site: Site, jobs: list[Job],
                 whole: dict[tuple[str, ...], bool]) -> None:
-    """Keep every page by reference (the rendered ones as their workers pickled them, any
-    other page not kept yet), and nothing of pages gone, so the kept pages are the site's."""
-    cache.store_pages(page for page in kept if isinstance(page, KeptPage))
+    """After the rendered pages were kept (as their workers pickled them), keep every other
+    page not kept yet and nothing of pages gone: the kept pages are the site's."""
     paths = {job.route.output_path for job in jobs}
     missing = paths - cache.kept_paths()
     cache.store_pages(keep_page(job, whole) for job in jobs if job.route.output_path in missing)

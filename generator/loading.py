@@ -44,7 +44,6 @@ class Content:
     records: dict[str, SourceRecord]
     fresh: frozenset[str]  # files parsed this time (the rest were reused)
     restat: frozenset[str]  # reused files whose stat changed but not their bytes
-    blobs: dict[str, bytes]  # the fresh parses, pickled for the cache (emptied once stored)
 
 
 def scan_inputs(config: SiteConfig, known: dict[str, SourceFile] | None = None) -> Inputs:
@@ -120,8 +119,11 @@ def load_content(
     config: SiteConfig, inputs: Inputs, known: dict[str, SourceRecord],
     fetch: Callable[[Iterable[str]], dict[str, Parsed]], trust: Callable[[SourceRecord], bool],
     workers: int = 1, progress: Progress | None = None,
+    store: Callable[[list[tuple[str, SourceRecord, bytes]]], None] | None = None,
 ) -> Content:
-    """Parse what changed since `known`, reusing `fetch`ed results for the rest."""
+    """Parse what changed since `known`, reusing `fetch`ed results for the rest. `store`
+    gets each fresh parse pickled, with its file's record, a chunk at a time (for the cache:
+    the pickles are not kept)."""
     stats = {str(source.path): stat for source, stat in inputs.sources}
     reuse: list[str] = []
     restat: dict[str, SourceRecord] = {}  # the same bytes under a new stat
@@ -142,16 +144,25 @@ def load_content(
     queued = {str(source.path) for source in to_parse}
     to_parse += [source for source, _ in inputs.sources  # cached entries that did not load
                  if str(source.path) not in results and str(source.path) not in queued]
-    parsed_now = _parse_all(to_parse, config, workers, progress)
-    fresh = {str(s.path): parsed for s, (parsed, _) in zip(to_parse, parsed_now, strict=True)}
-    blobs = {str(s.path): blob for s, (_, blob) in zip(to_parse, parsed_now, strict=True)}
+    fresh: dict[str, Parsed] = {}
+    records = {key: known[key] for key in reuse}
+    records.update(restat)
+
+    def take(chunk: list[tuple[SourceFile, Parsed, bytes]]) -> None:
+        entries = []
+        for source, parsed, blob in chunk:
+            key = str(source.path)
+            fresh[key] = parsed
+            records[key] = SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
+                                        parsed.digest)
+            entries.append((key, records[key], blob))
+        if store is not None:
+            store(entries)
+
+    _parse_all(to_parse, config, workers, progress, take)
     results.update(fresh)
-    records = {key: known[key] for key in reuse if key not in fresh}
-    records.update({key: rec for key, rec in restat.items() if key not in fresh})
-    records.update({key: SourceRecord(stats[key].st_size, stats[key].st_mtime_ns, p.digest)
-                    for key, p in fresh.items()})
     parsed = {key: results[key] for key in stats}  # in discovery order
-    return Content(parsed, records, frozenset(fresh), frozenset(restat) - set(fresh), blobs)
+    return Content(parsed, records, frozenset(fresh), frozenset(restat) - set(fresh))
 
 
 def assemble_parsed(config: SiteConfig, results: Iterable[Parsed],
@@ -181,12 +192,17 @@ def _parse_chunk(config: SiteConfig, sources: Sequence[SourceFile]) -> list[byte
 
 
 def _parse_all(sources: list[SourceFile], config: SiteConfig, workers: int,
-               progress: Progress | None) -> list[tuple[Parsed, bytes]]:
+               progress: Progress | None,
+               take: Callable[[list[tuple[SourceFile, Parsed, bytes]]], None]) -> None:
+    """Parse the files, handing (file, parse, its pickle) to `take` a chunk at a time."""
     if len(sources) < PARALLEL_MIN_FILES:
         workers = 1
-    results: list[tuple[Parsed, bytes]] = []
-    for chunk in parallel.run(_parse_chunk, config, parallel.chunks(sources, CHUNK), workers):
-        results.extend((pickle.loads(blob), blob) for blob in chunk)
+    chunks = parallel.chunks(sources, CHUNK)
+    done = 0
+    for blobs, chunk_sources in zip(parallel.run(_parse_chunk, config, chunks, workers), chunks,
+                                    strict=True):
+        take([(source, pickle.loads(blob), blob)
+              for source, blob in zip(chunk_sources, blobs, strict=True)])
+        done += len(blobs)
         if progress is not None:
-            progress("reading", len(results), len(sources))
-    return results
+            progress("reading", done, len(sources))

@@ -79,45 +79,40 @@ def _render_chunk(state: _RenderState, indices: Sequence[int]) -> list[_Done]:
     return done
 
 
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """What render_all gives back: each job's fingerprint (when asked for, else empty
-    strings), and what `keep` returned for the jobs it kept something of, by index."""
-
-    prints: list[str]
-    kept: dict[int, object]
-
-
 def render_all(jobs: Sequence[Job], theme: Theme, info: SiteInfo, writer: OutputWriter,
                workers: int = 1, progress: Callable[[str, int, int], None] | None = None,
                fingerprint: Callable[[Job], str] | None = None,
-               keep: Callable[[Job], object] | None = None) -> Rendered:
+               keep: Callable[[Job], object] | None = None,
+               kept: Callable[[list[object]], None] | None = None) -> list[str]:
     """Render jobs into the writer's staging folder, in worker processes when there are
     many; template problems are collected (the first few distinct ones) and raised together.
-    Computes the jobs' fingerprints when `fingerprint` is given, and `keep(job)` for each."""
+    Returns the jobs' fingerprints when `fingerprint` is given (else empty strings), and
+    hands what `keep(job)` gives for each to `kept`, a chunk at a time (nothing piles up)."""
     if len(jobs) < PARALLEL_MIN_PAGES:
         workers = 1
     state = _RenderState(jobs, theme, info, writer.output_dir, writer.staging, fingerprint,
                          keep)
     problems: dict[tuple[object, ...], Problem] = {}
     prints = [""] * len(jobs)
-    kept: dict[int, object] = {}
     count = 0
     for chunk in parallel.run(_render_chunk, state, parallel.chunks(range(len(jobs)), CHUNK),
                               workers):
+        chunk_kept = []
         for index, staged, problem, job_print, job_kept in chunk:
             count += 1
             prints[index] = job_print
             if job_kept is not None:
-                kept[index] = job_kept
+                chunk_kept.append(job_kept)
             if problem is not None:
                 problems.setdefault((problem.path, problem.line, problem.message), problem)
             elif staged is not None:
                 writer.record(jobs[index].route.output_path, staged)
+        if kept is not None and chunk_kept and not problems:
+            kept(chunk_kept)
         if progress is not None:
             progress("rendering", count, len(jobs))
         if len(problems) >= MAX_TEMPLATE_PROBLEMS:
             break
     if problems:
         raise ThemeError(problems.values(), title="The theme failed to render")
-    return Rendered(prints, kept)
+    return prints
