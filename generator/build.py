@@ -381,7 +381,7 @@ class Builder:
             if digest(Path(key).read_bytes()) == before.digest:
                 touched.append((key, before.digest))  # touched, not changed
                 continue
-            parsed = read_source(SourceFile(Path(key), "article"), self.config)
+            parsed = read_source(SourceFile(Path(key), "article"), self.config, before)
             article = _reassembled(self.config, before, parsed, kept)
             if article is None:
                 return None
@@ -484,8 +484,8 @@ class Builder:
                 stat = Path(key).stat()
             except OSError:
                 return None
-            parsed, old = read_source(SourceFile(Path(key), "article"), self.config), \
-                self.parsed.get(key)
+            old = self.parsed.get(key)
+            parsed = read_source(SourceFile(Path(key), "article"), self.config, old)
             was = last.jobs[last.article_jobs[key]].context["article"]
             article = _reassembled(self.config, old, parsed, was) if old is not None else None
             if article is None:

@@ -52,6 +52,8 @@ class Parsed:
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     digest: str = ""  # of the file's bytes, as read
+    body_digest: str = ""  # of an article's Markdown body: the same body renders the same
+    lead: str = ""  # the plain text of the body's first paragraph
 
 
 def discover(config: SiteConfig) -> list[SourceFile]:
@@ -96,8 +98,9 @@ def folders_unchanged(folders: dict[str, int], trustworthy: Callable[[int], bool
         return False
 
 
-def read_source(source: SourceFile, config: SiteConfig) -> Parsed:
-    """Read and parse one content file."""
+def read_source(source: SourceFile, config: SiteConfig, reuse: Parsed | None = None) -> Parsed:
+    """Read and parse one content file; an article whose body is the one `reuse` (its last
+    parse, under the same configuration) was made from keeps that body's rendering."""
     try:
         data = source.path.read_bytes()
     except OSError as exc:
@@ -108,8 +111,9 @@ def read_source(source: SourceFile, config: SiteConfig) -> Parsed:
     except UnicodeDecodeError as exc:
         return Parsed(None, (Problem(f"not UTF-8 text (byte {exc.start})", path=source.path,
                                     hint="save the file as UTF-8"),), digest=file_digest)
-    parse = parse_page if source.kind == "page" else parse_article
-    return replace(parse(text, source.path, config), digest=file_digest)
+    if source.kind == "page":
+        return replace(parse_page(text, source.path, config), digest=file_digest)
+    return replace(parse_article(text, source.path, config, reuse), digest=file_digest)
 
 
 def digest(data: bytes) -> str:
@@ -218,8 +222,10 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, str,
     return meta, fm_text, body, []
 
 
-def parse_article(text: str, path: Path, config: SiteConfig) -> Parsed:
-    """Parse and validate one article (see CONTENT.md); render its body."""
+def parse_article(text: str, path: Path, config: SiteConfig,
+                  reuse: Parsed | None = None) -> Parsed:
+    """Parse and validate one article (see CONTENT.md); render its body (unless `reuse` was
+    parsed from the same body: then its rendering is kept)."""
     meta, fm_text, body, problems = split_front_matter(text, path)
     if problems:
         return Parsed(None, tuple(problems))
@@ -256,27 +262,33 @@ def parse_article(text: str, path: Path, config: SiteConfig) -> Parsed:
         fields.problem("slug", "gives an empty URL slug", "add a `slug:` with letters or digits")
     if fields.problems:
         return Parsed(None, tuple(fields.problems), tuple(warnings))
-    rendered = render(body, allow_html=config.allow_html, typographer=config.typographer)
+    body_digest = digest(body.encode("utf-8"))
+    if reuse is not None and reuse.body_digest == body_digest and \
+            isinstance(reuse.item, Article):
+        html, lead, word_count = reuse.item.body_html, reuse.lead, reuse.item.word_count
+    else:
+        rendered = render(body, allow_html=config.allow_html, typographer=config.typographer)
+        html, lead, word_count = rendered.html, rendered.lead, rendered.word_count
     known = {*ARTICLE_KEYS, *names}
-    summary = summary or truncate_words(rendered.lead, config.summary_words)
+    summary = summary or truncate_words(lead, config.summary_words)
     article = Article(
         source_path=path,
         title=title or "",
         date=date or dt.date.min,
         slug=slug,
-        body_html=rendered.html,
+        body_html=html,
         summary=summary,
         names=names,
         source=source,
         publisher=publisher,
         copyright=copyright_line,
         draft=draft,
-        word_count=rendered.word_count,
+        word_count=word_count,
         extra={k: v for k, v in meta.items() if k not in known},
         digest=digest(text.encode("utf-8")),
         meta_digest=digest(f"{fm_text}\0{summary}".encode()),
     )
-    return Parsed(article, (), tuple(warnings))
+    return Parsed(article, (), tuple(warnings), body_digest=body_digest, lead=lead)
 
 
 def _source(fields: _Fields, value: Any) -> Source:

@@ -8,25 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-
-import nh3
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+from typing import TYPE_CHECKING
 
 from generator.urls import slugify
 
-_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "section", "sup", "sub", "span",
-                                    "del", "ins", "mark", "small", "details", "summary"}
-_ALLOWED_ATTRIBUTES = {
-    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
-    "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href", "title", "hreflang"},
-    "img": {"src", "alt", "title", "width", "height", "loading"},
-    "td": {"colspan", "rowspan", "style"},
-    "th": {"colspan", "rowspan", "style", "scope"},
-}
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+# markdown-it-py, its plugins and nh3 are imported when the first body is rendered: an edit
+# that leaves every body as it was (a title, a summary) never loads them
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +32,10 @@ class Rendered:
 @lru_cache(maxsize=4)
 def parser(*, allow_html: bool = False, typographer: bool = True) -> MarkdownIt:
     """The Markdown parser, built once per option set."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": typographer})
     md.enable(["table", "strikethrough"])
     if typographer:
@@ -48,6 +43,24 @@ def parser(*, allow_html: bool = False, typographer: bool = True) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
     return md
+
+
+@lru_cache(maxsize=1)
+def _allowed() -> tuple[set[str], dict[str, set[str]]]:
+    """The tags and attributes raw HTML in a body may keep: nh3's defaults and a few more."""
+    import nh3
+
+    tags = nh3.ALLOWED_TAGS | {"figure", "figcaption", "section", "sup", "sub", "span", "del",
+                               "ins", "mark", "small", "details", "summary"}
+    attributes = {
+        **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+        "*": {"id", "class", "title", "lang", "dir"},
+        "a": {"href", "title", "hreflang"},
+        "img": {"src", "alt", "title", "width", "height", "loading"},
+        "td": {"colspan", "rowspan", "style"},
+        "th": {"colspan", "rowspan", "style", "scope"},
+    }
+    return tags, attributes
 
 
 def _heading_slug(text: str) -> str:
@@ -60,7 +73,10 @@ def render(text: str, *, allow_html: bool = False, typographer: bool = True) -> 
     tokens = md.parse(text)
     html = md.renderer.render(tokens, md.options, {})
     if allow_html:
-        html = nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+        import nh3
+
+        tags, attributes = _allowed()
+        html = nh3.clean(html, tags=tags, attributes=attributes,
                          link_rel="noopener noreferrer", url_schemes={"http", "https", "mailto"})
     return Rendered(html=html, lead=_lead(tokens), word_count=_word_count(tokens))
 

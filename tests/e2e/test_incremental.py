@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import generator.build
+import generator.content
 from generator.build import Builder, build
 from generator.config import load_config
 from tests.sitekit import article_text, comparable_tree, write_tree
@@ -293,6 +294,7 @@ def test_cli_title_edit_re_renders_from_kept_pages_without_loading_the_site(
     with monkeypatch.context() as patched:
         patched.setattr(generator.build, "load_content", _must_not_run)
         patched.setattr(generator.build, "assemble_parsed", _must_not_run)
+        patched.setattr(generator.content, "render", _must_not_run)  # the body is as it was
         report = build(load_config(tmp_path), workers=1)
     assert report.parsed == 1
     assert 1 < report.rendered < report.pages  # its page, its neighbours', its lists

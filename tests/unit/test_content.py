@@ -503,3 +503,24 @@ def test_read_source_dispatches_on_kind(tmp_path: Path) -> None:
     assert isinstance(page.item, Page)
     assert isinstance(article.item, Article)
     assert article.item.source_path == config.content_path / "a.md"
+
+
+def test_an_unchanged_body_keeps_its_rendering_and_a_changed_one_is_rendered(
+        config: SiteConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.content
+
+    first = parse_article(CONTRACT_EXAMPLE, PATH, config)
+    retitled = CONTRACT_EXAMPLE.replace('title: "Video:', 'title: "Now:', 1)
+    with monkeypatch.context() as patched:
+        patched.setattr(generator.content, "render", _not_rendered)
+        again = parse_article(retitled, PATH, config, reuse=first)
+    assert again.item == replace(first.item, title=again.item.title, digest=again.item.digest,
+                                 meta_digest=again.item.meta_digest)
+    assert again.item.title.startswith("Now:") and again.lead == first.lead
+    edited = parse_article(retitled + "\nOne more paragraph.\n", PATH, config, reuse=first)
+    assert "One more paragraph." in edited.item.body_html
+    assert edited.body_digest != first.body_digest
+
+
+def _not_rendered(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the body was rendered again")
