@@ -22,7 +22,6 @@ import contextlib
 import functools
 import os
 import pickle
-import re
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
@@ -33,7 +32,7 @@ from generator.cache import CACHE_DIR, RACY_NS, BuildCache, OutputRecord, Source
 from generator.config import SiteConfig
 from generator.content import Parsed, SourceFile, digest, folders_unchanged, read_source
 from generator.errors import OutputError, Problem
-from generator.fingerprint import Fingerprinter
+from generator.fingerprint import FOREIGN_BODIES, Fingerprinter
 from generator.loading import (
     Content,
     Inputs,
@@ -56,7 +55,7 @@ from generator.pagestore import (
 from generator.render import render, render_all
 from generator.site import AssemblyMemo, syndication
 from generator.theme import Theme, load_theme
-from generator.writer import OutputWriter, check_output_dir
+from generator.writer import MARKER, OutputWriter, check_output_dir
 
 Progress = Callable[[str, int, int], None]
 
@@ -174,6 +173,10 @@ class Builder:
                 articles, pages, warnings = summary
                 return BuildReport(articles, pages, 0, pages, 0,
                                    time.perf_counter() - started, warnings)
+        # until this build succeeds, the cache vouches neither for the output nor for the
+        # kept pages (_load commits the sources it parsed)
+        cache.put("shortcut", None)
+        cache.put("inputs", None)
         content = self._load(cache, inputs)
         site = assemble_parsed(config, content.parsed.values(), self.assembly)
         theme = load_theme(config, bytecode_cache=self._templates_cache())
@@ -199,7 +202,7 @@ class Builder:
         todo_set = set(todo)
         lists_show_bodies = _lists_show_bodies(jobs, fingerprints)
         shortcut = not lists_show_bodies and not any(
-            fingerprints.mentions(job.templates, _NEIGHBOUR_BODIES) for job in jobs[:1]
+            fingerprints.mentions(job.templates, FOREIGN_BODIES) for job in jobs[:1]
             if "article" in job.context)
         templates = {job.templates for job in jobs}
         whole = {t: fingerprints.whole_lists(t) for t in templates}
@@ -351,7 +354,8 @@ class Builder:
         loading the site. None when any other input changed, or the cache cannot vouch for
         the last build."""
         stored = cache.get("shortcut")
-        if not isinstance(stored, dict) or stored.get("config") != repr(self.config):
+        if not isinstance(stored, dict) or stored.get("config") != repr(self.config) or \
+                not _output_is_there(self.config.output_path):
             return None
         rest = rest_digest(self.config)
         if rest != stored.get("rest"):
@@ -378,7 +382,11 @@ class Builder:
             if not isinstance(before, Parsed) or not isinstance(before.item, Article) or \
                     not isinstance(kept, Article):
                 return None
-            if digest(Path(key).read_bytes()) == before.digest:
+            try:
+                data = Path(key).read_bytes()
+            except OSError:
+                return None
+            if digest(data) == before.digest:
                 touched.append((key, before.digest))  # touched, not changed
                 continue
             parsed = read_source(SourceFile(Path(key), "article"), self.config, before)
@@ -402,8 +410,9 @@ class Builder:
             path = job.route.output_path
             if not _intact(cache.output_record(path), fingerprint, os.path.join(out, path)):
                 todo.append((job, fingerprint))
-        rendered = [(job, fingerprint, render(job, theme, stored["info"]))
-                    for job, fingerprint in todo]
+        rendered = _render_or_none(todo, theme, stored["info"])
+        if rendered is None:
+            return None
         with OutputWriter(self.config.output_path) as writer:
             for job, _, data in rendered:
                 writer.put(job.route.output_path, data)
@@ -476,7 +485,8 @@ class Builder:
         # a save also reports the article's folder as modified: that folder is not a change
         parents = {str(Path(key).parent) for key in keys if key in last.article_jobs}
         keys = {key for key in keys if not (key in parents and Path(key).is_dir())}
-        if not keys or not keys <= last.article_jobs.keys() or not last.kept:
+        if not keys or not keys <= last.article_jobs.keys() or not last.kept or \
+                not _output_is_there(self.config.output_path):
             return None
         edits: dict[str, tuple[Parsed, SourceRecord, Article]] = {}
         for key in keys:
@@ -496,24 +506,31 @@ class Builder:
         if showing is None:
             return None
         new = {key: article for key, (_, _, article) in edits.items()}
-        rendered: list[tuple[int, Job, str, bytes]] = []
+        jobs: dict[int, Job] = {}
+        todo: list[tuple[Job, str]] = []
         for index in sorted({i for key in edits for i in showing.get(key, ())}):
             job = substitute(last.jobs[index], last.whole.get(last.jobs[index].templates, True),
                              new)
+            jobs[index] = job
             fingerprint = last.fingerprints.job(job)
-            last.jobs[index] = job
             if fingerprint != last.prints[index]:
-                rendered.append((index, job, fingerprint, render(job, last.theme, last.info)))
+                todo.append((job, fingerprint))
+        rendered = _render_or_none(todo, last.theme, last.info)
+        if rendered is None:
+            return None
         with OutputWriter(self.config.output_path) as writer:
-            for _, job, _, data in rendered:
+            for job, _, data in rendered:
                 writer.put(job.route.output_path, data)
             with self.lock:
                 written = writer.commit(remove_stale=False)
+        index_of = {job.route.output_path: index for index, job in jobs.items()}
         outputs = {}
-        for index, job, fingerprint, _ in rendered:
+        for job, fingerprint, _ in rendered:
             path = job.route.output_path
             outputs[path] = _record(os.path.join(self.config.output_path, path), fingerprint)
-            last.prints[index] = fingerprint
+            last.prints[index_of[path]] = fingerprint
+        for index, job in jobs.items():
+            last.jobs[index] = job
         last.outputs.update(outputs)
         last.inputs = None
         manifest, search_index = self._index(cache, last.manifest, last.outputs)
@@ -554,7 +571,7 @@ class Builder:
         return last.showing
 
 
-_NEIGHBOUR_BODIES = re.compile(r"\b(newer|older)\.(body_html|word_count)\b")
+
 
 
 def _keep_pages(cache: BuildCache, site: Site, jobs: list[Job],
@@ -566,6 +583,21 @@ def _keep_pages(cache: BuildCache, site: Site, jobs: list[Job],
     cache.store_pages(keep_page(job, whole) for job in jobs if job.route.output_path in missing)
     cache.forget_pages(paths, {str(article.source_path) for article in site.articles})
     cache.store_shared(shared_objects(site, jobs))
+
+
+def _render_or_none(todo: list[tuple[Job, str]], theme: Theme, info: SiteInfo
+                    ) -> list[tuple[Job, str, bytes]] | None:
+    """Render the jobs (with their fingerprints); None when a template fails: the long way
+    then reports it as a clean build would, with the template's file and line."""
+    try:
+        return [(job, fingerprint, render(job, theme, info)) for job, fingerprint in todo]
+    except Exception:  # a template can raise anything
+        return None
+
+
+def _output_is_there(output_dir: Path) -> bool:
+    """The output folder is (still) one a build wrote: a shortcut adds to it, never makes it."""
+    return os.path.isfile(os.path.join(output_dir, MARKER))
 
 
 def _quick_stats(known: dict[str, tuple[int, int]], cache: BuildCache

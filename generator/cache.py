@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import pickle
 import sqlite3
 import sys
@@ -28,7 +29,7 @@ from generator import __version__
 if TYPE_CHECKING:
     from generator.pagestore import KeptPage
 
-SCHEMA = 6
+SCHEMA = 7
 CACHE_DIR = ".folio-cache"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -204,7 +205,7 @@ class BuildCache:
         """Keep pages (replacing what was kept at their paths) and their own articles' heads."""
         pages = list(pages)
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
-                            ((p.output_path, p.own, _tags(p.refs), "\n".join(p.refs), p.blob)
+                            ((p.output_path, p.own, _tags(p.refs), json.dumps(p.refs), p.blob)
                              for p in pages))
         self.store_heads((p.own, p.head) for p in pages if p.own is not None and p.head)
 
@@ -221,7 +222,7 @@ class BuildCache:
     def kept_refs(self) -> Iterable[tuple[str, tuple[str, ...]]]:
         """(path, the articles it shows) of every kept page."""
         for path, refs in self.db.execute("SELECT path, refs FROM pages"):
-            yield path, tuple(refs.split("\n")) if refs else ()
+            yield path, tuple(json.loads(refs))
 
     def kept_paths(self) -> set[str]:
         return {path for (path,) in self.db.execute("SELECT path FROM pages")}
@@ -249,7 +250,7 @@ class BuildCache:
             for (path,) in paths:
                 own, refs, job = self.db.execute("SELECT own, refs, job FROM pages WHERE "
                                                  "path = ?", (path,)).fetchone()
-                shown = tuple(refs.split("\n")) if refs else ()
+                shown = tuple(json.loads(refs))  # (any character may be in a path)
                 if source in shown:  # not just a tag alike
                     found[path] = (path, own, shown, job)
         return list(found.values())

@@ -73,16 +73,21 @@ def discover_paths(config: SiteConfig,
     pending: list[tuple[str, tuple[str, ...]]] = [(root, ())]
     while pending:
         folder, parts = pending.pop()
+        try:  # a folder that cannot be read is passed over, as os.walk does
+            mtime = os.stat(folder).st_mtime_ns
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
         if folders is not None:
-            folders[folder] = os.stat(folder).st_mtime_ns
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if entry.is_dir():  # (a linked folder is not followed, as in os.walk)
-                    if not name.startswith((".", "_")) and not entry.is_symlink():
-                        pending.append((entry.path, (*parts, name)))
-                elif name.endswith(".md") and not name.startswith((".", "_", "#")):
-                    found.append(((*parts, name), entry.path))
+            folders[folder] = mtime
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir():  # (a linked folder is not followed, as in os.walk)
+                if not name.startswith((".", "_")) and not entry.is_symlink():
+                    pending.append((entry.path, (*parts, name)))
+            elif name.endswith(".md") and not name.startswith((".", "_", "#")):
+                found.append(((*parts, name), entry.path))
     found.sort()
     return [(path, "page" if parts[0] == PAGES_DIR and len(parts) > 1 else "article")
             for parts, path in found]

@@ -4,7 +4,8 @@ whose inputs changed and its output stays byte-identical to a clean build.
 A page's fingerprint covers its templates (the chosen template and every template it
 extends, includes or imports), the configuration, the site-wide values every page sees, and
 its own context. Articles seen in lists count by everything but their body, unless a list
-template uses `body_html` or `word_count`; the page's own article counts whole. A term or a
+template uses `body_html` or `word_count`; the page's own article counts whole (and an article
+page's neighbours too when its template reads a body other than `article.`'s). A term or a
 year counts with all of its articles on its own pages, and by name, URL and count in lists.
 """
 
@@ -25,8 +26,12 @@ from generator.pages import Feed, Job, Paginator, SiteInfo
 from generator.theme import Theme
 
 _BODY_FIELDS = re.compile(r"\b(body_html|word_count)\b")
-# a template that walks a term's or a year's whole list, not just the page's slice of it
-_WHOLE_LISTS = re.compile(r"\b(term|year)\.articles\b")
+# on an article's page: a body read from anything but the page's own article (a neighbour's,
+# through whatever name)
+FOREIGN_BODIES = re.compile(r"(?<!\barticle\.)\b(body_html|word_count)\b")
+# a template that may walk a term's or a year's whole list, not just the page's slice of it
+# (any `.articles`: `term.articles`, but also a loop variable's, `t.articles`)
+_WHOLE_LISTS = re.compile(r"\.articles\b")
 
 
 _PARSER = jinja2.Environment()
@@ -88,7 +93,8 @@ class Fingerprinter:
             except jinja2.TemplateError:
                 chosen = ""
             sources = self._closure(chosen)
-            body = chosen != "article.html" and any(_BODY_FIELDS.search(s) for _, s in sources)
+            shown = FOREIGN_BODIES if chosen == "article.html" else _BODY_FIELDS
+            body = any(shown.search(text) for _, text in sources)
             digest = _digest(chosen, *(f"{name}\x1e{text}" for name, text in sources))
             self._templates[candidates] = (digest, body)
         return self._templates[candidates]

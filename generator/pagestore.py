@@ -5,8 +5,9 @@ A kept page is its job pickled with every article replaced by a reference (its s
 and the objects many pages share (taxonomies, their terms, years, a list's page URLs) by
 reference too; those are kept once each (`shared_objects`), and an article once, without
 its body (its head, kept with its own page). A page's refs are the articles it shows: the
-ones its fingerprint counts (generator/fingerprint.py). A term or a year is kept without its
-articles (its count and years are fields), unless the page's template walks its whole list.
+ones its fingerprint counts (generator/fingerprint.py). A taxonomy, term or year is kept
+without its articles (counts and years are fields), unless the page's template may walk
+whole lists (mentions `.articles`): then they are kept whole, their articles by reference.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ class _Dumper(pickle.Pickler):
             key = str(obj.source_path)
             self.refs[key] = None
             return f"{_ARTICLE}:{key}"
-        if kind is Taxonomy:
+        if kind is Taxonomy and not self.whole:
             return f"{_TAXONOMY}:{obj.key}"
         if kind is Term and not self.whole:
             return f"{_TERM}:{obj.taxonomy}:{obj.slug}"

@@ -60,15 +60,16 @@ def run(func: Callable[[Any, Task], Result], state: Any, tasks: Sequence[Task],
 
 def _shared_with(pool: Any, processes: int, func: Callable[[Any, Task], Result], state: Any,
                  tasks: Sequence[Task]) -> Iterator[Result]:
-    """Results in order; the pool's workers are kept two tasks ahead each, and whenever the
-    next result is not ready this process does the next task no one has started."""
+    """Results in order; the pool's workers are kept two unfinished tasks ahead each, and
+    whenever the next result is not ready this process does the next task no one started."""
     ahead = 2 * processes
     queued: dict[int, Any] = {}  # task index -> the pool's AsyncResult
     done: dict[int, Result] = {}  # results this process made ahead of their turn
     started = 0
     for index in range(len(tasks)):
         while index not in done:
-            while started < len(tasks) and len(queued) < ahead:
+            while started < len(tasks) and \
+                    sum(not result.ready() for result in queued.values()) < ahead:
                 queued[started] = pool.apply_async(_call, (tasks[started],))
                 started += 1
             waiting = queued.get(index)

@@ -24,6 +24,7 @@ import generator.build
 import generator.content
 from generator.build import Builder, build
 from generator.config import load_config
+from generator.errors import ContentError, ThemeError
 from tests.sitekit import article_text, comparable_tree, write_tree
 
 REGIONS = ["Europe", "Asia", "europe", "Middle East & North Africa"]
@@ -373,3 +374,63 @@ def test_cli_edit_trusts_unchanged_folders_and_finds_a_file_added_to_one(
     report = build(load_config(tmp_path), workers=1)
     assert report.articles == 5
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def test_after_a_failed_build_an_edit_elsewhere_still_reports_the_problem(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    build(load_config(tmp_path), workers=1)
+    broken = archive.articles()[0]
+    broken.write_text(broken.read_text().replace("title: ", "title: [unclosed ", 1))
+    _age(broken)  # the failed build stores its stat, old enough to be trusted
+    with pytest.raises(ContentError):
+        build(load_config(tmp_path), workers=1)
+    archive.apply("title", 2)
+    with pytest.raises(ContentError):  # as a clean build would
+        build(load_config(tmp_path), workers=1)
+
+
+def test_an_edit_after_the_output_was_deleted_rebuilds_the_whole_output(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    build(load_config(tmp_path), workers=1)
+    shutil.rmtree(tmp_path / "output")
+    archive.apply("title", 1)
+    build(load_config(tmp_path), workers=1)
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+@pytest.mark.parametrize("style", ["cli", "serve"])
+def test_a_template_failing_on_an_edit_is_reported_with_its_place(tmp_path: Path,
+                                                                  style: str) -> None:
+    archive = Archive(tmp_path)
+    write_tree(tmp_path, {"templates/article.html":
+                          '{% extends "default:article.html" %}{% block title %}'
+                          "{% if 'Retitled' in article.title %}{{ none.x.y }}{% endif %}"
+                          "{% endblock %}"})
+    builder = Builder(load_config(tmp_path), workers=1)
+    builder.build(remember=True)
+    changed = archive.apply("title", 1)
+    with pytest.raises(ThemeError) as raised:
+        builder.build(changed) if style == "serve" else build(load_config(tmp_path), workers=1)
+    assert [p.path.name for p in raised.value.problems if p.path] == ["article.html"]
+
+
+@pytest.mark.parametrize(("path", "text", "op"), [
+    # a term's articles walked through another name than `term`
+    ("templates/term.html", "{% for t in taxonomy.terms %}{{ t.name }}:{{ t.articles|length }}"
+                            "{% endfor %}", "title"),
+    # a neighbour's body shown through another name than `newer` or `older`
+    ("templates/article.html", '{% extends "default:article.html" %}{% block title %}'
+                               "{% for n in [newer, older] %}{% if n %}{{ n.word_count }}"
+                               "{% endif %}{% endfor %}{% endblock %}", "body"),
+])
+@pytest.mark.parametrize("style", ["cli", "serve"])
+def test_edits_follow_templates_that_reach_lists_and_bodies_by_other_names(
+        tmp_path: Path, path: str, text: str, op: str, style: str) -> None:
+    archive = Archive(tmp_path)
+    write_tree(tmp_path, {path: text})
+    builder = Builder(load_config(tmp_path), workers=1)
+    builder.build(remember=True)
+    for pick in (0, 1, 2):
+        changed = archive.apply(op, pick)
+        builder.build(changed) if style == "serve" else build(load_config(tmp_path), workers=1)
+        assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
