@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import pickle
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
@@ -46,9 +45,9 @@ from generator.loading import (
 from generator.model import Article, Site
 from generator.pages import Job, SiteInfo, plan, site_info
 from generator.pagestore import (
-    head,
     keep_page,
     load_page,
+    pickled_head,
     shared_objects,
     substitute,
 )
@@ -433,8 +432,7 @@ class Builder:
         cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
                                                same), None)
                             for key, same in touched)
-        cache.store_heads((key, pickle.dumps(head(article), pickle.HIGHEST_PROTOCOL))
-                          for key, (_, article) in edits.items())
+        cache.store_heads((key, pickled_head(article)) for key, (_, article) in edits.items())
         cache.mark_scanned(scanned_at)
         cache.put("inputs", inputs_digest(rest, stats))  # a next build with no edit stops early
         if folders:
@@ -540,8 +538,7 @@ class Builder:
         for key, (parsed, record, _) in edits.items():
             self.parsed[key], self.records[key] = parsed, record
         cache.store_sources((key, record, parsed) for key, (parsed, record, _) in edits.items())
-        cache.store_heads((key, pickle.dumps(head(article), pickle.HIGHEST_PROTOCOL))
-                          for key, article in new.items())
+        cache.store_heads((key, pickled_head(article)) for key, article in new.items())
         cache.update_outputs(outputs)
         cache.put("inputs", None)
         cache.commit()
@@ -571,17 +568,14 @@ class Builder:
         return last.showing
 
 
-
-
-
 def _keep_pages(cache: BuildCache, site: Site, jobs: list[Job],
                 whole: dict[tuple[str, ...], bool]) -> None:
     """After the rendered pages were kept (as their workers pickled them), keep every other
     page not kept yet and nothing of pages gone: the kept pages are the site's."""
     paths = {job.route.output_path for job in jobs}
-    missing = paths - cache.kept_paths()
-    cache.store_pages(keep_page(job, whole) for job in jobs if job.route.output_path in missing)
-    cache.forget_pages(paths, {str(article.source_path) for article in site.articles})
+    kept = cache.kept_paths()
+    cache.store_pages(keep_page(job, whole) for job in jobs if job.route.output_path not in kept)
+    cache.forget_pages(kept - paths, {str(article.source_path) for article in site.articles})
     cache.store_shared(shared_objects(site, jobs))
 
 

@@ -227,9 +227,9 @@ class BuildCache:
     def kept_paths(self) -> set[str]:
         return {path for (path,) in self.db.execute("SELECT path FROM pages")}
 
-    def forget_pages(self, keep_paths: set[str], keep_heads: set[str]) -> None:
-        """Drop kept pages and heads that are not these (pages gone from the site)."""
-        gone = self.kept_paths() - keep_paths
+    def forget_pages(self, gone: set[str], keep_heads: set[str]) -> None:
+        """Drop the kept pages at these paths (gone from the site), and the heads of
+        articles not in `keep_heads`."""
         self.db.executemany("DELETE FROM pages WHERE path = ?", ((p,) for p in gone))
         heads = {source for (source,) in self.db.execute("SELECT source FROM heads")}
         self.db.executemany("DELETE FROM heads WHERE source = ?",

@@ -41,6 +41,11 @@ def head(article: Article) -> Article:
     return replace(article, body_html="")
 
 
+def pickled_head(article: Article) -> bytes:
+    """An article's head as the cache keeps it."""
+    return pickle.dumps(head(article), pickle.HIGHEST_PROTOCOL)
+
+
 def keep_page(job: Job, whole: Mapping[tuple[str, ...], bool]) -> KeptPage:
     """Pickle a page's job by reference; `whole[job.templates]`: the template walks whole
     term or year lists (so those are kept with their articles)."""
@@ -51,7 +56,7 @@ def keep_page(job: Job, whole: Mapping[tuple[str, ...], bool]) -> KeptPage:
     if not isinstance(own, Article):
         return KeptPage(job.route.output_path, None, tuple(dumper.refs), buffer.getvalue(), None)
     return KeptPage(job.route.output_path, str(own.source_path), tuple(dumper.refs),
-                    buffer.getvalue(), pickle.dumps(head(own), pickle.HIGHEST_PROTOCOL))
+                    buffer.getvalue(), pickled_head(own))
 
 
 def shared_objects(site: Site, jobs: Iterable[Job]) -> list[tuple[str, bytes]]:
