@@ -52,6 +52,7 @@ from generator.pagestore import (
     substitute,
 )
 from generator.render import render, render_all
+from generator.searchparts import SearchPage, SearchState, plan_index, search_jobs
 from generator.site import AssemblyMemo, syndication
 from generator.theme import Theme, load_theme
 from generator.writer import MARKER, OutputWriter, check_output_dir
@@ -121,6 +122,7 @@ class Builder:
         self.assembly = AssemblyMemo()  # what the last assembly made of each parsed article
         self.sources: dict[str, SourceFile] = {}  # the content files the last scan found
         self.scanned_at = 0  # when the stats in self.records were taken
+        self.search_keys: dict[str, str] | None = None  # the last full build's searchable pages
 
     def build(self, changed: Collection[Path] | None = None, *,
               remember: bool = False) -> BuildReport:
@@ -226,7 +228,8 @@ class Builder:
             path = job.route.output_path
             outputs[path] = _record(os.path.join(out, path), prints[index]) \
                 if index in todo_set else previous[path]
-        manifest, search_index = self._index(cache, manifest, outputs)
+        self.search_keys = _search_keys(jobs)
+        manifest, search_index = self._index(cache, manifest, outputs, keys=self.search_keys)
         cache.replace_outputs(outputs)
         cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info,
                                "templates": {t: fingerprints.template(t) for t in templates},
@@ -256,33 +259,49 @@ class Builder:
 
     def _index(self, cache: BuildCache, manifest: list[str] | None,
                outputs: dict[str, OutputRecord], *, later: bool | None = None,
-               stop: Callable[[], bool] | None = None
+               stop: Callable[[], bool] | None = None, keys: dict[str, str] | None = None
                ) -> tuple[list[str] | None, search.SearchIndex | None]:
-        """Index the site for search again when some page changed (or the index is not the
-        one the cache knows), unless that is left for later (or `stop()` interrupts it); the
-        output's new manifest (None if unknown), and what indexing did (None when it did
-        not run)."""
+        """Index the pages for search again where they changed (generator/searchparts.py
+        decides which parts), unless that is left for later (or `stop()` interrupts it);
+        the output's new manifest (None if unknown), and what indexing did (None when it
+        did not run). `keys` sorts the searchable pages (None: those indexed last time)."""
         if not self.config.search:
             return manifest, None
         if self.index_later if later is None else later:
             self.index_due = True  # index_pending finds out whether it is current
             return manifest, None
-        if self._index_is_current(cache, outputs, manifest):
+        if keys is None and self._index_is_current(cache, outputs, manifest):
             return manifest, None
+        stored = cache.get("search_state")
+        state = stored if isinstance(stored, SearchState) else None
         previous = search.bundle_files(self.config.output_path, manifest)
+        plan = plan_index(state, _search_pages(state, outputs, keys),
+                          part_size=self.config.search_part_size,
+                          bundles_intact=search.intact(self.config.output_path, previous))
+        if plan.nothing:
+            cache.put("search", _index_key(outputs))
+            return manifest, None
+        words = cache.get("search_words") if plan.keep else {}
         try:
-            index = search.index_site(self.config.output_path, previous, self.lock, stop)
+            done = search.index_site(
+                self.config.output_path, plan, state, words if isinstance(words, dict) else {},
+                previous, language=self.config.language, lock=self.lock, stop=stop,
+                jobs=search_jobs(plan, self.workers))
         except search.Interrupted:
             self.index_due = True  # the pages are newer than the index: it is still to do
             return manifest, None
+        cache.put("search_state", done.state)
+        if plan.parts:
+            cache.put("search_words", done.words)
         cache.put("search", _index_key(outputs))
+        index = done.index
         if manifest is None:
             return None, index
         return sorted(set(manifest).difference(previous).union(index.files)), index
 
     def _index_is_current(self, cache: BuildCache, outputs: dict[str, OutputRecord],
                           manifest: list[str] | None) -> bool:
-        """The search index was made from these pages, and none of its files is missing."""
+        """No HTML page changed since the index was made, and none of its files is missing."""
         return cache.get("search") == _index_key(outputs) and search.intact(
             self.config.output_path, search.bundle_files(self.config.output_path, manifest))
 
@@ -296,7 +315,7 @@ class Builder:
         self.index_due, last = False, self.last
         with BuildCache(self.cache_path, _parse_key(self.config)) as cache:
             manifest, index = self._index(cache, last.manifest, last.outputs, later=False,
-                                          stop=stop)
+                                          stop=stop, keys=self.search_keys)
             if manifest is not None:
                 last.manifest = manifest
                 cache.put("manifest", manifest)
@@ -665,6 +684,27 @@ def _index_key(outputs: dict[str, OutputRecord]) -> str:
     bytes change, so its size and mtime stand for its bytes."""
     return search.index_key((path, f"{record.size}:{record.mtime_ns}")
                             for path, record in outputs.items() if path.endswith(".html"))
+
+
+def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord],
+                  keys: dict[str, str] | None) -> list[SearchPage]:
+    """The pages to index, as they are now: those `keys` sorts, or the ones indexed last."""
+    if keys is None:
+        keys = dict(state.keys) if state is not None else {}
+    return [SearchPage(path, key, f"{outputs[path].size}:{outputs[path].mtime_ns}")
+            for path, key in keys.items() if path in outputs]
+
+
+def _search_keys(jobs: list[Job]) -> dict[str, str]:
+    """The pages search may index (articles and plain pages), each with where it sorts:
+    articles by date, plain pages before them."""
+    keys = {}
+    for job in jobs:
+        if "article" in job.context:
+            keys[job.route.output_path] = job.context["article"].date.isoformat()
+        elif "page" in job.context:
+            keys[job.route.output_path] = ""
+    return keys
 
 
 def _parse_key(config: SiteConfig) -> str:

@@ -93,6 +93,7 @@ class SiteConfig:
     output_dir: str = "output"
     params: dict[str, Any] = field(default_factory=dict)
     search: bool = True  # a search page, with the index Pagefind makes of the built pages
+    search_part_size: int = 0  # pages per part of the search index; 0: automatic
     feeds: bool = True  # an Atom feed for the archive and for every term
     feed_entries: int = 20  # newest entries per feed
     feed_content: str = "summary"  # or "full"
@@ -140,6 +141,7 @@ _SCALARS: dict[str, tuple[tuple[type, ...], str]] = {
     "static_dir": ((str,), "a folder name"),
     "output_dir": ((str,), "a folder name"),
     "search": ((bool,), "true or false"),
+    "search_part_size": ((int,), "a whole number of pages (0: automatic)"),
     "feeds": ((bool,), "true or false"),
     "feed_entries": ((int,), "a whole number"),
     "feed_content": ((str,), '"summary" or "full"'),
@@ -218,6 +220,9 @@ def parse_config(
         if key in values and values[key] < 1:
             problem(key, "must be 1 or more")
             del values[key]
+    if values.get("search_part_size", 0) < 0:
+        problem("search_part_size", "must be 0 (automatic) or more")
+        del values["search_part_size"]
     if "base_url" in values:
         url = values["base_url"]
         parts = urlsplit(url)

@@ -1,43 +1,70 @@
-"""Full-text search: after a build, Pagefind indexes the built article pages into
-`output/pagefind/` (its scripts, its UI and the index), for the theme's search page.
+"""Full-text search: after a build, Pagefind indexes the built pages into `output/pagefind/`,
+in parts (generator/searchparts.py decides which), for the theme's search page.
 
-Pagefind is a Rust program that the `pagefind[extended]` package ships; it reads the HTML as
-written: pages with `data-pagefind-body` are indexed, with the filters and metadata the theme
-marks. Pagefind writes its bundle into the writer's staging folder, from where it is moved in like
-any other output: files whose bytes did not change are not rewritten, stale ones are
-removed, and a run that fails leaves the previous index as it was.
+The output's `pagefind/` folder holds:
+- the **directory** bundle at its root, with Pagefind's scripts and WebAssembly: one page per
+  thousand words of each base part's vocabulary, filtered `folio_part:vocab`;
+- `parts/<name>/`: one bundle per base part (its pages in a date range);
+- `delta/`: the pages changed since their part was indexed, and the vocabulary of all base
+  parts as pages of their own;
+- `folio-search.js`, the browser side (copied from this package), and `folio-search.json`:
+  the part names, the ids of the vocabulary pages, the ids of superseded pages, facet counts.
 
-Pagefind's output is byte-stable except for the filter index (filter/*.pf_filter), the
-metadata index (pagefind.*.pf_meta) and pagefind-entry.json, whose order (and so bytes and
-names) varies from run to run (Pagefind 1.5); every other file, the fragments (one per page)
-and the word index, is the same for the same pages.
+Why the vocabulary: Pagefind answers a word it does not have with the longest shorter word it
+has, so a part without the word would answer with near matches. The browser asks the
+directory which parts have each word, and searches only those (folio-search.js says how).
+
+Pagefind reads the HTML as written; a part is given its pages through a folder of hard links
+(copies where links fail), so it reads only them. Bundles are written into the writer's
+staging folder and moved in like any output: files whose bytes did not change are not
+rewritten, stale ones removed, and a run that fails or is stopped leaves the index as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import gzip
+import json
 import os
+import shutil
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import OutputError, Problem
+from generator.searchparts import IndexedPage, IndexPlan, SearchState, after_index
 from generator.writer import OutputWriter
 
-SEARCH_DIR = "pagefind"  # the bundle's folder in the output; the theme loads it from there
-ENTRY = f"{SEARCH_DIR}/pagefind-entry.json"  # written last by Pagefind: the index is whole
+SEARCH_DIR = "pagefind"  # the bundles' folder in the output; the theme loads them from there
+MANIFEST = f"{SEARCH_DIR}/folio-search.json"  # written last: the index is whole
+CLIENT = f"{SEARCH_DIR}/folio-search.js"
+VOCAB_URL = "/_folio_vocab/"  # where the vocabulary pages claim to be (never linked)
+WORDS_PER_PAGE = 1000  # Pagefind slows down sharply on pages of many thousands of words
+RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css",
+           "pagefind-highlight.js", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+           "pagefind-component-ui.js", "pagefind-component-ui.css")
 
 
 @dataclass(frozen=True, slots=True)
 class SearchIndex:
-    """What indexing produced: the bundle's output paths, and what it cost."""
+    """What indexing produced: the bundles' output paths, and what it cost."""
 
     files: tuple[str, ...]  # "pagefind/…", sorted
     written: int  # files new or changed
     removed: int
     seconds: float
+    reason: str = ""  # which parts were indexed, and why
+    bundles: int = 0  # Pagefind runs
+
+
+@dataclass(frozen=True, slots=True)
+class Indexed:
+    """A finished indexing: what the output shows, the new state, the parts' vocabularies."""
+
+    index: SearchIndex
+    state: SearchState
+    words: dict[str, list[str]]  # base part -> its vocabulary (lower-case words)
 
 
 def binary() -> Path | None:
@@ -54,7 +81,9 @@ def binary() -> Path | None:
 
 def index_key(pages: Iterable[tuple[str, str]]) -> str:
     """What the index is made from: every page (output path, what stands for its bytes) and
-    the Pagefind binary. The same key means the same index: no need to run it again."""
+    the Pagefind binary. The same key means the same index: no need to plan it again."""
+    import hashlib
+
     found = binary()
     stat = found.stat() if found is not None and found.exists() else None
     digest = hashlib.sha256(f"{found}:{stat and (stat.st_size, stat.st_mtime_ns)}\n".encode())
@@ -64,7 +93,7 @@ def index_key(pages: Iterable[tuple[str, str]]) -> str:
 
 
 def bundle_files(output_dir: Path, manifest: Iterable[str] | None) -> list[str]:
-    """The search bundle's files: those in the last build's list of its outputs, or (when
+    """The search bundles' files: those in the last build's list of its outputs, or (when
     that is not known) those in the output folder."""
     if manifest is not None:
         return [path for path in manifest if path.startswith(SEARCH_DIR + "/")]
@@ -74,7 +103,7 @@ def bundle_files(output_dir: Path, manifest: Iterable[str] | None) -> list[str]:
 
 
 def check_reserved(claims: Iterable[tuple[str, str]]) -> None:
-    """No page or static file may be written where the search bundle goes."""
+    """No page or static file may be written where the search bundles go."""
     problems = [Problem(f"{origin} wants {path}, in the search index's folder {SEARCH_DIR}/",
                         hint="give it another URL or name, or set search = false")
                 for path, origin in claims if path.startswith(SEARCH_DIR + "/")]
@@ -83,60 +112,278 @@ def check_reserved(claims: Iterable[tuple[str, str]]) -> None:
 
 
 def intact(output_dir: Path, files: Collection[str]) -> bool:
-    """The bundle is in the output as the last indexing left it (no file missing)."""
-    return ENTRY in files and all(os.path.exists(os.path.join(output_dir, f)) for f in files)
+    """The bundles are in the output as the last indexing left them (no file missing)."""
+    return MANIFEST in files and all(os.path.exists(os.path.join(output_dir, f))
+                                     for f in files)
 
 
 class Interrupted(Exception):
     """Indexing was stopped (newer changes wait to be built); the previous index stays."""
 
 
-def index_site(output_dir: Path, previous: Collection[str],
-               lock: contextlib.AbstractContextManager[object] | None = None,
-               stop: Callable[[], bool] | None = None) -> SearchIndex:
-    """Index the built site in `output_dir` and move the bundle into `output_dir/pagefind/`,
-    replacing `previous` (the bundle's files from the last indexing). Raises OutputError
-    when Pagefind is missing or fails, and Interrupted when `stop()` turns true while it
-    runs (it is asked every 50 ms); the output's bundle is then left as it was."""
-    import subprocess  # here: most builds (and every edit without a page change) never run it
+def page_url(output_path: str) -> str:
+    """The URL Pagefind gives a page it read at `output_path` (relative to the site)."""
+    return "/" + (output_path[:-len("index.html")] if output_path.endswith("index.html")
+                  else output_path)
 
+
+def index_site(output_dir: Path, plan: IndexPlan, state: SearchState | None,
+               words: Mapping[str, list[str]], previous: Collection[str], *, language: str,
+               lock: contextlib.AbstractContextManager[object] | None = None,
+               stop: Callable[[], bool] | None = None, jobs: int = 1) -> Indexed:
+    """Carry out `plan` on the built site in `output_dir`, replacing `previous` (the bundles'
+    files from the last indexing). `words` holds the kept parts' vocabularies. Raises
+    OutputError when Pagefind is missing or fails, and Interrupted when `stop()` turns
+    true while it runs; the output's index is then left as it was."""
     started = time.perf_counter()
+    program = _program()
+    farms = output_dir.parent / f".{output_dir.name}.search-{os.getpid()}"
+    shutil.rmtree(farms, ignore_errors=True)
+    runner = _Runner(program, farms, stop, jobs)
+    try:
+        with OutputWriter(output_dir) as writer:
+            staged = writer.staging / SEARCH_DIR
+            for name, _, pages in plan.parts:
+                runner.add(name, staged / "parts" / name,
+                           lambda farm, pages=pages: _link_pages(output_dir, farm, pages))
+            runner.run()
+            indexed = {name: _read_bundle(staged / "parts" / name, pages, plan.stamps)
+                       for name, _, pages in plan.parts}
+            all_words = {**{k: v for k, v in words.items() if k in plan.keep},
+                         **{k: v[1] for k, v in indexed.items()}}
+            union = sorted(set().union(*all_words.values())) if all_words else []
+            runner.add("delta", staged / "delta", lambda farm: (
+                _link_pages(output_dir, farm, plan.delta),
+                _write_vocab(farm, VOCAB_URL, union, language, None)))
+            if plan.parts or state is None:
+                runner.add("directory", staged, lambda farm: [
+                    _write_vocab(farm, f"{VOCAB_URL}{name}/", all_words[name], language,
+                                 "vocab") for name in sorted(all_words)])
+            runner.run()
+            delta_pages, _ = _read_bundle(staged / "delta", plan.delta, plan.stamps)
+            new_state = after_index(state, plan, {k: v[0] for k, v in indexed.items()},
+                                    delta_pages)
+            directory = staged if plan.parts or state is None else output_dir / SEARCH_DIR
+            manifest = _manifest(new_state, plan, directory, staged / "delta")
+            report = _commit(writer, output_dir, plan, manifest, previous, lock)
+    finally:
+        shutil.rmtree(farms, ignore_errors=True)
+    files, written, removed = report
+    return Indexed(SearchIndex(files, written, removed, time.perf_counter() - started,
+                               plan.reason, runner.runs), new_state, all_words)
+
+
+def _program() -> Path:
     program = binary()
     if program is None or not program.exists():
         raise OutputError(Problem(
             "Pagefind, which builds the search index, is not installed",
             hint="pip install 'pagefind[extended]' (Folio depends on it), or set "
                  "search = false in folio.toml"))
-    with OutputWriter(output_dir) as writer:
-        bundle = writer.staging / SEARCH_DIR
+    return program
+
+
+class _Runner:
+    """Runs Pagefind over folders of pages, `jobs` at a time, stopping all when asked."""
+
+    def __init__(self, program: Path, farms: Path, stop: Callable[[], bool] | None,
+                 jobs: int) -> None:
+        self.program, self.farms, self.stop, self.jobs = program, farms, stop, max(1, jobs)
+        self.queue: list[tuple[str, Path, Callable[[Path], object]]] = []
+        self.runs = 0
+
+    def add(self, name: str, bundle: Path, fill: Callable[[Path], object]) -> None:
+        self.queue.append((name, bundle, fill))
+
+    def run(self) -> None:
+        import subprocess  # here: most builds never run Pagefind
+
+        running: list[tuple[str, subprocess.Popen[str]]] = []
+        queue, self.queue = self.queue, []
         # the working folder and the environment are Pagefind's config sources: keep them
         # from changing the index
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-        process = subprocess.Popen([str(program), "--site", str(output_dir.resolve()),
-                                    "--output-path", str(bundle), "--quiet"],
-                                   cwd=writer.staging, env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
-        while True:
-            try:
-                stdout, stderr = process.communicate(timeout=None if stop is None else 0.05)
-                break
-            except subprocess.TimeoutExpired:  # still indexing: asked again, output kept
-                if stop is not None and stop():
-                    process.kill()
-                    process.communicate()
-                    raise Interrupted() from None
-        if process.returncode != 0 or not (writer.staging / ENTRY).is_file():
+        try:
+            while queue or running:
+                while queue and len(running) < self.jobs:
+                    name, bundle, fill = queue.pop(0)
+                    farm = self.farms / name
+                    farm.mkdir(parents=True)
+                    fill(farm)
+                    bundle.parent.mkdir(parents=True, exist_ok=True)
+                    running.append((name, subprocess.Popen(
+                        [str(self.program), "--site", str(farm), "--output-path", str(bundle),
+                         "--quiet"], cwd=farm, env=env, stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE, text=True)))
+                    self.runs += 1
+                running = self._wait(running)
+        finally:
+            for _, process in running:
+                process.kill()
+                process.communicate()
+
+    def _wait(self, running: list[tuple[str, object]]) -> list[tuple[str, object]]:
+        """Wait up to 50 ms for the first run to finish; check it; the runs still going."""
+        import subprocess
+
+        name, process = running[0]
+        assert isinstance(process, subprocess.Popen)
+        try:
+            stdout, stderr = process.communicate(timeout=0.05)
+        except subprocess.TimeoutExpired:
+            if self.stop is not None and self.stop():
+                raise Interrupted() from None
+            return running[1:] + running[:1]
+        shutil.rmtree(self.farms / name, ignore_errors=True)
+        if process.returncode != 0:
             lines = (stderr.strip() or stdout.strip()).splitlines()[-5:]
             raise OutputError(Problem(
-                f"Pagefind could not index the site (exit status {process.returncode}): "
-                + (" / ".join(lines) or "no message"),
+                f"Pagefind could not index the site ({name}, exit status "
+                f"{process.returncode}): " + (" / ".join(lines) or "no message"),
                 hint="the pages were written; the search index is the previous one. Fix the "
                      "problem and build again, or set search = false in folio.toml"),
                 title="Search index not built")
-        files = bundle_files(writer.staging, None)
-        for path in sorted(files, key=lambda path: path == ENTRY):  # the entry goes in last
-            writer.take(path)
-        with lock if lock is not None else contextlib.nullcontext():
-            report = writer.commit(previous=previous)
-    return SearchIndex(tuple(files), report.written, report.removed,
-                       time.perf_counter() - started)
+        return running[1:]
+
+
+def _link_pages(output_dir: Path, farm: Path, pages: Iterable[str]) -> None:
+    """Put the pages into `farm` at their output paths: hard links, or copies."""
+    for page in pages:
+        target = farm / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(output_dir / page, target)
+        except OSError:
+            shutil.copyfile(output_dir / page, target)
+
+
+def _write_vocab(farm: Path, url: str, words: list[str], language: str,
+                 part_filter: str | None) -> None:
+    """Pages of at most WORDS_PER_PAGE of `words` each, at `url`1/, `url`2/, … in `farm`,
+    and an empty one at `url`0/: every bundle has a page marked data-pagefind-body (so
+    Pagefind ignores unmarked pages) and Pagefind is never given an empty folder."""
+    import html
+
+    mark = f'<i data-pagefind-filter="folio_part">{part_filter}</i>' if part_filter else ""
+    chunks = [words[start:start + WORDS_PER_PAGE]
+              for start in range(0, len(words), WORDS_PER_PAGE)]
+    for number, chunk in enumerate([[], *chunks]):
+        folder = farm / url.strip("/") / str(number)
+        folder.mkdir(parents=True, exist_ok=True)
+        text = html.escape(" ".join(chunk))
+        (folder / "index.html").write_text(
+            f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
+            f'<title>-</title></head><body><main data-pagefind-body>{mark}<p>{text}</p>'
+            f"</main></body></html>", encoding="utf-8")
+
+
+def _read_bundle(bundle: Path, pages: Iterable[str], stamps: Mapping[str, str]
+                 ) -> tuple[dict[str, IndexedPage], list[str]]:
+    """Each page as the bundle indexed it (its id and filters; no id for a page the theme
+    does not mark for search), and the vocabulary of those pages."""
+    by_url = {page_url(page): page for page in pages}
+    found = {page: IndexedPage(stamps[page], "") for page in by_url.values()}
+    words: set[str] = set()
+    for fragment in _fragments(bundle):
+        page = by_url.get(str(fragment["url"]))
+        if page is None:
+            continue
+        filters = fragment.get("filters") or {}
+        assert isinstance(filters, dict)
+        found[page] = IndexedPage(stamps[page], str(fragment["id"]), {
+            key: tuple(values) for key, values in sorted(filters.items())})
+        words.update(str(fragment.get("content", "")).lower().split())
+    return found, sorted(words)
+
+
+def _manifest(state: SearchState, plan: IndexPlan, directory: Path, delta: Path
+              ) -> dict[str, object]:
+    """What the browser needs besides the bundles (generator/folio-search.js reads it)."""
+    vocab, old = {}, []
+    for fragment in _fragments(directory):
+        url = str(fragment["url"])
+        if url.startswith(VOCAB_URL) and url.count("/") == 4:  # /_folio_vocab/<part>/<n>/
+            vocab[str(fragment["id"])] = url.split("/")[2]
+    for fragment in _fragments(delta):
+        if str(fragment["url"]).startswith(VOCAB_URL):
+            old.append(str(fragment["id"]))
+    superseded: dict[str, dict[str, object]] = {}
+    totals: dict[str, dict[str, int]] = {}
+    for part in state.parts:
+        gone = set(plan.superseded.get(part.name, ()))
+        for path, page in part.pages.items():
+            if not page.id:
+                continue
+            if path in gone:
+                superseded[page.id] = {k: list(v) for k, v in page.filters.items()}
+            else:
+                _count(totals, page.filters)
+    for page in state.delta.values():
+        if page.id:
+            _count(totals, page.filters)
+    return {"version": 1, "parts": [part.name for part in state.parts], "vocab": vocab,
+            "old": sorted(old), "superseded": superseded,
+            "filters": {key: dict(sorted(values.items())) for key, values in
+                        sorted(totals.items())}}
+
+
+def _count(totals: dict[str, dict[str, int]], filters: Mapping[str, tuple[str, ...]]) -> None:
+    for key, values in filters.items():
+        counts = totals.setdefault(key, {})
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+
+
+def _commit(writer: OutputWriter, output_dir: Path, plan: IndexPlan,
+            manifest: dict[str, object], previous: Collection[str],
+            lock: contextlib.AbstractContextManager[object] | None
+            ) -> tuple[tuple[str, ...], int, int]:
+    """Move the new bundles in (the manifest last), keep the kept bundles' files and remove
+    the rest of the previous index; the index's files, how many written and removed."""
+    kept_bundles = {f"parts/{name}" for name in plan.keep}
+    if not (writer.staging / SEARCH_DIR / "pagefind-entry.json").exists():
+        kept_bundles.add("")  # the directory was not indexed again
+    kept = [path for path in previous if path.startswith(SEARCH_DIR + "/") and
+            path not in (CLIENT, MANIFEST) and _bundle_of(path) in kept_bundles]
+    files = set(kept)
+    for path in sorted(_staged_files(writer.staging)):
+        name = path.rsplit("/", 1)[-1]
+        if _bundle_of(path) and (name in RUNTIME or name.startswith("wasm.")):
+            (writer.staging / path).unlink()  # the scripts are needed once, at the root
+            continue
+        writer.take(path)
+        files.add(path)
+    writer.adopt(kept)
+    writer.put(CLIENT, Path(__file__).with_name("folio-search.js").read_bytes())
+    writer.put(MANIFEST, json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode())
+    files.update((CLIENT, MANIFEST))
+    with lock if lock is not None else contextlib.nullcontext():
+        report = writer.commit(previous=previous)
+    return tuple(sorted(files)), report.written, report.removed
+
+
+def _bundle_of(path: str) -> str:
+    """Which bundle an index file belongs to: "parts/<name>", "delta", or "" (the root)."""
+    parts = path.split("/")
+    if len(parts) > 3 and parts[1] == "parts":
+        return f"parts/{parts[2]}"
+    return "delta" if len(parts) > 2 and parts[1] == "delta" else ""
+
+
+def _staged_files(staging: Path) -> Iterable[str]:
+    root = staging / SEARCH_DIR
+    for folder, _, names in os.walk(root):
+        for name in names:
+            yield os.path.relpath(os.path.join(folder, name), staging).replace(os.sep, "/")
+
+
+def _fragments(bundle: Path) -> Iterable[dict[str, object]]:
+    """Pagefind's fragments (one per page: url, content, filters), with their ids."""
+    folder = bundle / "fragment"
+    for name in sorted(os.listdir(folder)) if folder.is_dir() else ():
+        data = gzip.decompress((folder / name).read_bytes())
+        if data.startswith(b"pagefind_dcd"):
+            data = data[len(b"pagefind_dcd"):]
+        fragment = json.loads(data)
+        fragment["id"] = name.removesuffix(".pf_fragment")
+        yield fragment
