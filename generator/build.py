@@ -697,13 +697,14 @@ def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord],
 
 def _search_keys(jobs: list[Job]) -> dict[str, str]:
     """The pages search may index (articles and plain pages), each with where it sorts:
-    articles by date, plain pages before them."""
+    articles by date, plain pages before them; the path makes every key unique."""
     keys = {}
     for job in jobs:
+        path = job.route.output_path
         if "article" in job.context:
-            keys[job.route.output_path] = job.context["article"].date.isoformat()
+            keys[path] = f"{job.context['article'].date.isoformat()} {path}"
         elif "page" in job.context:
-            keys[job.route.output_path] = ""
+            keys[path] = f" {path}"
     return keys
 
 

@@ -10,7 +10,9 @@
 // - the directory holds each base part's vocabulary: the parts whose pages match every word
 //   are the only parts that can have results.
 // Then only those parts (and the delta) are searched, in one Pagefind search, and results
-// that the delta supersedes, or that are vocabulary pages, are dropped.
+// that the delta supersedes, or that are vocabulary pages, are dropped. A page whose bytes
+// changed but not what Pagefind reads of it is in its part and in the delta under one id:
+// it is shown once.
 
 const here = new URL(".", import.meta.url);
 
@@ -36,6 +38,7 @@ export class FolioSearch {
     this.options = options;
     this.old = new Set(manifest.old);
     this.superseded = manifest.superseded;
+    this.twins = manifest.twins || {};
     this.merged = new Map(); // part -> Promise of its mergeIndex
     this.filtersLoaded = new Set();
   }
@@ -93,10 +96,15 @@ export class FolioSearch {
     const answer = await this.pagefind.search(query, { filters: wanted });
     const results = [];
     const dropped = [];
+    const seen = new Set();
     for (const result of answer.results) {
       if (this.old.has(result.id)) continue;
       if (this.superseded[result.id]) dropped.push(this.superseded[result.id]);
-      else results.push(result);
+      else if (seen.has(result.id)) dropped.push(this.twins[result.id] || {});
+      else {
+        seen.add(result.id);
+        results.push(result);
+      }
     }
     return { results, total: results.length, parts,
              counts: withCounts ? this.counts(answer.filters, dropped) : null };

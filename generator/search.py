@@ -143,27 +143,32 @@ def index_site(output_dir: Path, plan: IndexPlan, state: SearchState | None,
     try:
         with OutputWriter(output_dir) as writer:
             staged = writer.staging / SEARCH_DIR
-            for name, _, pages in plan.parts:
-                runner.add(name, staged / "parts" / name,
-                           lambda farm, pages=pages: _link_pages(output_dir, farm, pages))
+            for name, _, pages in plan.parts:  # (an empty page marked for search in each)
+                runner.add(name, staged / "parts" / name, lambda farm, pages=pages: (
+                    _link_pages(output_dir, farm, pages),
+                    _write_vocab(farm, VOCAB_URL, [], language, None)))
             runner.run()
             indexed = {name: _read_bundle(staged / "parts" / name, pages, plan.stamps)
                        for name, _, pages in plan.parts}
-            all_words = {**{k: v for k, v in words.items() if k in plan.keep},
+            all_words = {**{name: words[name] if name in words else _read_bundle(
+                             output_dir / SEARCH_DIR / "parts" / name, (), {})[1]
+                             for name in plan.keep},
                          **{k: v[1] for k, v in indexed.items()}}
             union = sorted(set().union(*all_words.values())) if all_words else []
             runner.add("delta", staged / "delta", lambda farm: (
                 _link_pages(output_dir, farm, plan.delta),
                 _write_vocab(farm, VOCAB_URL, union, language, None)))
-            if plan.parts or state is None:
+            directory_changed = state is None or plan.parts or \
+                set(plan.keep) != {part.name for part in state.parts}
+            if directory_changed:
                 runner.add("directory", staged, lambda farm: [
-                    _write_vocab(farm, f"{VOCAB_URL}{name}/", all_words[name], language,
-                                 "vocab") for name in sorted(all_words)])
+                    _write_vocab(farm, f"{VOCAB_URL}{name}/", all_words.get(name, []),
+                                 language, "vocab") for name in ["", *sorted(all_words)]])
             runner.run()
             delta_pages, _ = _read_bundle(staged / "delta", plan.delta, plan.stamps)
             new_state = after_index(state, plan, {k: v[0] for k, v in indexed.items()},
                                     delta_pages)
-            directory = staged if plan.parts or state is None else output_dir / SEARCH_DIR
+            directory = staged if directory_changed else output_dir / SEARCH_DIR
             manifest = _manifest(new_state, plan, directory, staged / "delta")
             report = _commit(writer, output_dir, plan, manifest, previous, lock)
     finally:
@@ -270,7 +275,9 @@ def _write_vocab(farm: Path, url: str, words: list[str], language: str,
     for number, chunk in enumerate([[], *chunks]):
         folder = farm / url.strip("/") / str(number)
         folder.mkdir(parents=True, exist_ok=True)
-        text = html.escape(" ".join(chunk))
+        # the empty page: no words (it never matches), a filter (an index may not be empty)
+        text = html.escape(" ".join(chunk)) if chunk else \
+            '<i data-pagefind-filter="folio_empty">1</i>'
         (folder / "index.html").write_text(
             f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
             f'<title>-</title></head><body><main data-pagefind-body>{mark}<p>{text}</p>'
@@ -280,13 +287,16 @@ def _write_vocab(farm: Path, url: str, words: list[str], language: str,
 def _read_bundle(bundle: Path, pages: Iterable[str], stamps: Mapping[str, str]
                  ) -> tuple[dict[str, IndexedPage], list[str]]:
     """Each page as the bundle indexed it (its id and filters; no id for a page the theme
-    does not mark for search), and the vocabulary of those pages."""
+    does not mark for search), and the vocabulary of its pages (all of them when `pages`
+    is empty: a kept part whose vocabulary the cache lost)."""
     by_url = {page_url(page): page for page in pages}
     found = {page: IndexedPage(stamps[page], "") for page in by_url.values()}
     words: set[str] = set()
     for fragment in _fragments(bundle):
         page = by_url.get(str(fragment["url"]))
         if page is None:
+            if not by_url and not str(fragment["url"]).startswith(VOCAB_URL):
+                words.update(str(fragment.get("content", "")).lower().split())
             continue
         filters = fragment.get("filters") or {}
         assert isinstance(filters, dict)
@@ -308,21 +318,26 @@ def _manifest(state: SearchState, plan: IndexPlan, directory: Path, delta: Path
         if str(fragment["url"]).startswith(VOCAB_URL):
             old.append(str(fragment["id"]))
     superseded: dict[str, dict[str, object]] = {}
+    twins: dict[str, dict[str, object]] = {}  # in a part and, the same, in the delta
     totals: dict[str, dict[str, int]] = {}
     for part in state.parts:
         gone = set(plan.superseded.get(part.name, ()))
         for path, page in part.pages.items():
             if not page.id:
                 continue
-            if path in gone:
-                superseded[page.id] = {k: list(v) for k, v in page.filters.items()}
+            filters = {k: list(v) for k, v in page.filters.items()}
+            now = state.delta.get(path)
+            if path in gone and now is not None and now.id == page.id:
+                twins[page.id] = filters  # its bytes changed, not what search reads of it
+            elif path in gone:
+                superseded[page.id] = filters
             else:
                 _count(totals, page.filters)
     for page in state.delta.values():
         if page.id:
             _count(totals, page.filters)
     return {"version": 1, "parts": [part.name for part in state.parts], "vocab": vocab,
-            "old": sorted(old), "superseded": superseded,
+            "old": sorted(old), "superseded": superseded, "twins": twins,
             "filters": {key: dict(sorted(values.items())) for key, values in
                         sorted(totals.items())}}
 

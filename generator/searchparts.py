@@ -23,7 +23,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-DELTA_SIZE = 200  # pages in the delta before a compaction: the delta is indexed on every edit
+DELTA_SIZE = 200  # pages in the delta before a compaction (at most a tenth of a part): the
+# delta is indexed on every edit, and a full one makes each reader's search look at it
 MIN_PART = 2000  # the automatic cap on a part: at least this many pages
 MAX_PARTS = 20  # ... and about this many parts (a reader's first search fetches each part)
 
@@ -33,7 +34,7 @@ class SearchPage:
     """A page to index: where it is, where it sorts, and what stands for its bytes."""
 
     path: str  # output path, "2017/09/x/index.html"
-    key: str  # sort key: the article's date then its path; plain pages sort first
+    key: str  # unique sort key: the article's date then its path; plain pages sort first
     stamp: str  # "size:mtime_ns" (a file is rewritten only when its bytes change)
 
 
@@ -97,12 +98,14 @@ def search_jobs(plan: IndexPlan, workers: int) -> int:
 
 
 def plan_index(state: SearchState | None, pages: Iterable[SearchPage], *, part_size: int = 0,
-               delta_size: int = DELTA_SIZE, bundles_intact: bool = True) -> IndexPlan:
+               delta_size: int | None = None, bundles_intact: bool = True) -> IndexPlan:
     """Decide what to index so that the index shows `pages` as they are now."""
     now = {page.path: page for page in pages}
     keys = {path: page.key for path, page in now.items()}
     stamps = {path: page.stamp for path, page in now.items()}
     cap = part_cap(len(now), part_size)
+    if delta_size is None:
+        delta_size = max(1, min(DELTA_SIZE, cap // 10))
     if state is None or not bundles_intact or not state.parts:
         return _cold(now, cap, keys, stamps, 0 if state is None else state.serial,
                      "no index yet" if state is None or not state.parts

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,30 +51,44 @@ def build_site(site: Path, *, base_url: str | None = None, drafts: bool = False)
 
 
 def comparable_tree(root: Path) -> dict[str, bytes]:
-    """Every file under root with its bytes, for comparing two builds. Pagefind's filter
-    index, metadata index and entry file vary in order (so in bytes and names) from run to
-    run (generator/search.py): they are compared by their decompressed bytes, sorted, with
-    the filter files' names left out."""
+    """Every file under root with its bytes, for comparing two builds; the search index
+    as what it answers (`searchable`): its files depend on the edits since the last
+    compaction (generator/searchparts.py), what it finds does not."""
     files = {p.relative_to(root).as_posix(): p.read_bytes()
              for p in sorted(root.rglob("*")) if p.is_file()}
-    filters = [path for path in files if path.startswith("pagefind/filter/")]
-    metas = [path for path in files if re.fullmatch(r"pagefind/pagefind\.[^/]*\.pf_meta", path)]
-
-    def unordered(data: bytes) -> bytes:
-        data = gzip.decompress(data)
-        for path in filters:
-            data = data.replace(PurePosixPath(path).stem.encode(), b"filter")
-        return bytes(sorted(data))
-
-    for group, paths in (("pagefind/filter/*", filters), ("pagefind/*.pf_meta", metas)):
-        if paths:
-            files[group] = b"\n".join(sorted(unordered(files.pop(path)) for path in paths))
-    if "pagefind/pagefind-entry.json" in files:
-        entry = json.loads(files["pagefind/pagefind-entry.json"])
-        for language in entry["languages"].values():
-            language.pop("hash")
-        files["pagefind/pagefind-entry.json"] = json.dumps(entry, sort_keys=True).encode()
+    if "pagefind/folio-search.json" in files:
+        files = {path: data for path, data in files.items() if not path.startswith("pagefind/")}
+        files["pagefind (searchable)"] = json.dumps(searchable(root), sort_keys=True).encode()
     return files
+
+
+def fragments(bundle: Path) -> dict[str, dict[str, Any]]:
+    """Pagefind's fragments of a bundle by id: url, content, filters, meta of each page."""
+    found = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        found[path.stem] = json.loads(data)
+    return found
+
+
+def searchable(root: Path) -> list[tuple[str, str, Any, Any]]:
+    """What a reader's search can find in the output at `root`: every page of the base
+    parts not superseded, and of the delta (not the vocabulary pages), as (url, content,
+    filters, meta), sorted, as generator/folio-search.js shows them. Each page must be
+    found once."""
+    manifest = json.loads((root / "pagefind/folio-search.json").read_text())
+    bundles = [root / "pagefind/parts" / name for name in manifest["parts"]]
+    pages, seen = [], set()
+    for bundle in [*bundles, root / "pagefind/delta"]:
+        for page_id, fragment in fragments(bundle).items():
+            if page_id in manifest["superseded"] or fragment["url"].startswith("/_folio_") \
+                    or page_id in seen:  # in a part and in the delta alike: shown once
+                continue
+            seen.add(page_id)
+            pages.append((fragment["url"], fragment["content"], fragment["filters"],
+                          fragment["meta"]))
+    assert len({page[0] for page in pages}) == len(pages), "a page is indexed twice"
+    return sorted(pages)
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -49,7 +49,9 @@ class Archive:
         write_tree(root, files)
 
     def _config(self) -> str:
-        return f'title = "Archive {self.serial}"\nper_page = {self.per_page}\n'
+        # search in parts of 2 pages: edits go to the delta, and after a few to the parts
+        return (f'title = "Archive {self.serial}"\nper_page = {self.per_page}\n'
+                "search_part_size = 2\n")
 
     def _article(self, n: int, region: str, title: str | None = None, body: str = "") -> str:
         return article_text(body or f"Body of {n}.", title=title or f"Article {n}",

@@ -14,6 +14,7 @@ from generator import search
 from generator.build import Builder
 from generator.config import load_config
 from generator.errors import OutputError
+from generator.searchparts import SearchPage, SearchState, plan_index
 from generator.writer import MARKER
 from tests.sitekit import article_text, write_tree
 
@@ -34,56 +35,98 @@ def output_with(tmp_path: Path, pages: dict[str, tuple[str, str, str]]) -> Path:
     return output
 
 
-def entry(output: Path) -> dict[str, object]:
-    return json.loads((output / search.ENTRY).read_text())
+def manifest(output: Path) -> dict[str, object]:
+    return json.loads((output / search.MANIFEST).read_text())
 
 
-def mtimes(output: Path) -> dict[str, int]:
+def mtimes(output: Path, under: str = search.SEARCH_DIR) -> dict[str, int]:
     return {p.relative_to(output).as_posix(): p.stat().st_mtime_ns
-            for p in (output / search.SEARCH_DIR).rglob("*") if p.is_file()}
+            for p in (output / under).rglob("*") if p.is_file()}
 
 
-def test_index_site_writes_the_bundle_of_marked_pages_only(tmp_path: Path) -> None:
-    output = output_with(tmp_path, {"a/index.html": ("Alpha", "aquifer talk", "Europe"),
-                                    "b/index.html": ("Beta", "other talk", "Asia")})
-    index = search.index_site(output, [])
-    assert search.ENTRY in index.files and "pagefind/pagefind-ui.js" in index.files
-    assert index.written == len(index.files) and index.removed == 0
-    assert entry(output)["languages"]["en"]["page_count"] == 2  # not the unmarked list page
-    assert search.bundle_files(output, None) == list(index.files)
-    assert not list(tmp_path.glob(".output.*"))  # the work folder is gone
+def stamp(output: Path, path: str) -> str:
+    stat = (output / path).stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def test_indexing_the_same_pages_again_rewrites_nothing(tmp_path: Path) -> None:
-    output = output_with(tmp_path, {"a/index.html": ("Alpha", "aquifer talk", "Europe")})
-    first = search.index_site(output, [])
-    before = mtimes(output)
-    again = search.index_site(output, first.files)
-    assert again.files == first.files  # Pagefind's output is byte-stable
-    assert (again.written, again.removed) == (0, 0)
-    assert mtimes(output) == before
+def index(output: Path, paths: list[str], state: SearchState | None = None,
+          done: search.Indexed | None = None, **options: object) -> search.Indexed:
+    """Plan and index `paths` (sorted by path), after `done` (the last indexing)."""
+    state = done.state if done is not None else state
+    previous = list(done.index.files) if done is not None else []
+    now = [SearchPage(p, p, stamp(output, p)) for p in paths]
+    plan = plan_index(state, now, part_size=1, bundles_intact=search.intact(output, previous))
+    words = done.words if done is not None else {}
+    return search.index_site(output, plan, state, words, previous, language="en",
+                             **options)  # type: ignore[arg-type]
 
 
-def test_a_changed_page_replaces_stale_index_files(tmp_path: Path) -> None:
-    output = output_with(tmp_path, {"a/index.html": ("Alpha", "aquifer talk", "Europe")})
-    first = search.index_site(output, [])
-    (output / "a/index.html").write_text(PAGE.format(title="Alpha", body="moraine", region="X"))
-    second = search.index_site(output, first.files)
-    assert second.written > 0 and second.removed > 0
-    assert search.bundle_files(output, None) == list(second.files)
+TWO = {"a/index.html": ("Alpha", "aquifer talk", "Europe"),
+       "b/index.html": ("Beta", "other talk", "Asia")}
+
+
+def test_index_site_writes_a_bundle_per_part_a_delta_and_a_directory(tmp_path: Path) -> None:
+    output = output_with(tmp_path, TWO)
+    done = index(output, ["a/index.html", "b/index.html", "list/index.html"])
+    files = set(done.index.files)
+    assert {search.MANIFEST, search.CLIENT, "pagefind/pagefind.js",
+            "pagefind/pagefind-entry.json", "pagefind/delta/pagefind-entry.json"} <= files
+    assert done.index.written == len(files) and done.index.removed == 0
+    parts = manifest(output)["parts"]
+    assert len(parts) == 3 and [p.name for p in done.state.parts] == parts  # one page each
+    for name in parts:
+        assert f"pagefind/parts/{name}/pagefind-entry.json" in files
+        assert not [f for f in files if f.startswith(f"pagefind/parts/{name}/")
+                    and f.endswith(".js")]  # the scripts are at the root only
+    ids = {path: page.id for part in done.state.parts for path, page in part.pages.items()}
+    assert ids["a/index.html"] and ids["b/index.html"]
+    assert ids["list/index.html"] == ""  # not marked for search: not indexed
+    assert search.bundle_files(output, None) == sorted(files)
+    assert not list(tmp_path.glob(".output.*"))  # the work folders are gone
+
+
+def test_the_manifest_maps_vocabulary_pages_to_parts_and_counts_facets(tmp_path: Path) -> None:
+    output = output_with(tmp_path, TWO)
+    done = index(output, ["a/index.html", "b/index.html"])
+    data = manifest(output)
+    assert set(data["vocab"].values()) == set(data["parts"])
+    assert data["old"]  # the base parts' vocabulary, in the delta
+    assert data["filters"] == {"region": {"Asia": 1, "Europe": 1}}
+    owner = next(p.name for p in done.state.parts if "a/index.html" in p.pages)
+    assert "aquifer" in done.words[owner] and "aquifer" not in done.words[
+        next(p.name for p in done.state.parts if "b/index.html" in p.pages)]
+
+
+def test_an_edited_page_is_indexed_into_the_delta_and_its_part_stays(tmp_path: Path) -> None:
+    output = output_with(tmp_path, TWO)
+    first = index(output, ["a/index.html", "b/index.html"])
+    parts_before = mtimes(output, "pagefind/parts")
+    old_id = next(p.pages["a/index.html"].id for p in first.state.parts
+                  if "a/index.html" in p.pages)
+    (output / "a/index.html").write_text(PAGE.format(title="Alpha", body="moraine",
+                                                     region="Oceania"))
+    second = index(output, ["a/index.html", "b/index.html"], done=first)
+    assert second.index.bundles == 1  # the delta alone
+    assert mtimes(output, "pagefind/parts") == parts_before
+    data = manifest(output)
+    assert data["superseded"] == {old_id: {"region": ["Europe"]}}
+    assert data["filters"] == {"region": {"Asia": 1, "Oceania": 1}}
+    assert "a/index.html" in second.state.delta
+    assert search.bundle_files(output, None) == list(second.index.files)
 
 
 def test_a_failing_pagefind_leaves_the_previous_index(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     output = output_with(tmp_path, {"a/index.html": ("Alpha", "aquifer talk", "Europe")})
-    first = search.index_site(output, [])
+    first = index(output, ["a/index.html"])
     before = mtimes(output)
     broken = tmp_path / "pagefind"
     broken.write_text("#!/bin/sh\necho 'Error: out of cheese' >&2\nexit 3\n")
     broken.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    (output / "a/index.html").write_text(PAGE.format(title="A", body="moraine", region="X"))
     with pytest.raises(OutputError) as caught:
-        search.index_site(output, first.files)
+        index(output, ["a/index.html"], done=first)
     assert "exit status 3" in str(caught.value) and "out of cheese" in str(caught.value)
     assert mtimes(output) == before
     assert not list(tmp_path.glob(".output.*"))
@@ -93,7 +136,7 @@ def test_a_missing_pagefind_is_an_error_with_a_fix(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere"))
     with pytest.raises(OutputError, match="not installed") as caught:
-        search.index_site(output_with(tmp_path, {}), [])
+        index(output_with(tmp_path, {}), [])
     assert "search = false" in caught.value.format()
 
 
@@ -108,16 +151,18 @@ def slow_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_stopped_index_leaves_the_previous_one_at_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     output = output_with(tmp_path, {"a/index.html": ("Alpha", "aquifer talk", "Europe")})
-    first = search.index_site(output, [])
+    first = index(output, ["a/index.html"])
     before = mtimes(output)
     slow_pagefind(tmp_path, monkeypatch)
     asked = []
     started = time.monotonic()
+    (output / "a/index.html").write_text(PAGE.format(title="A", body="moraine", region="X"))
     with pytest.raises(search.Interrupted):
-        search.index_site(output, first.files, stop=lambda: asked.append(1) or len(asked) > 2)
+        index(output, ["a/index.html"], done=first,
+              stop=lambda: asked.append(1) or len(asked) > 2)
     assert time.monotonic() - started < 5  # not the 30 s Pagefind would take
     assert mtimes(output) == before
-    assert not list(tmp_path.glob(".output.staging-*"))  # nothing half-written is left
+    assert not list(tmp_path.glob(".output.*"))  # nothing half-written is left
 
 
 def test_index_key_follows_pages_and_their_fingerprints() -> None:
@@ -167,7 +212,7 @@ def test_search_off_runs_no_indexing_and_writes_no_bundle(tmp_path: Path) -> Non
 def test_the_index_is_made_again_only_when_pages_changed(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site")
     first = Builder(load_config(site), workers=1).build()
-    assert first.index is not None and (site / "output" / search.ENTRY).is_file()
+    assert first.index is not None and (site / "output" / search.MANIFEST).is_file()
     before = mtimes(site / "output")
 
     assert Builder(load_config(site), workers=1).build().index is None  # nothing changed
@@ -180,12 +225,14 @@ def test_the_index_is_made_again_only_when_pages_changed(tmp_path: Path) -> None
     body.write_text(body.read_text().replace("aquifer", "moraine"))
     edited = Builder(load_config(site), workers=1).build()  # the body-edit shortcut
     assert edited.index is not None and edited.index.written > 0
+    assert edited.index.bundles == 1 and "delta" in edited.index.reason
 
     (site / "content/articles/2021/03/a2.md").unlink()
     removed = Builder(load_config(site), workers=1).build()
     assert removed.index is not None
-    assert json.loads((site / "output" / search.ENTRY).read_text()
-                      )["languages"]["en"]["page_count"] == 1
+    data = manifest(site / "output")
+    assert len(data["superseded"]) == 2  # a1's first version and a2
+    assert sum(data["filters"]["region"].values()) == 1
 
 
 def test_a_template_edit_re_indexes_only_when_the_pages_bytes_change(tmp_path: Path) -> None:
@@ -245,5 +292,5 @@ def test_a_deleted_bundle_is_made_again(tmp_path: Path) -> None:
     for path in (site / "output/pagefind").rglob("*.pf_fragment"):
         os.unlink(path)
     assert Builder(load_config(site), workers=1).build().index is not None
-    (site / "output" / search.ENTRY).unlink()
+    (site / "output" / search.MANIFEST).unlink()
     assert Builder(load_config(site), workers=1).build().index is not None
