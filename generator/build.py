@@ -52,7 +52,14 @@ from generator.pagestore import (
     substitute,
 )
 from generator.render import render, render_all
-from generator.searchparts import SearchPage, SearchState, plan_index, search_jobs
+from generator.searchparts import (
+    SearchPage,
+    SearchState,
+    known_pages,
+    plan_index,
+    refreshed,
+    search_jobs,
+)
 from generator.site import AssemblyMemo, syndication
 from generator.theme import Theme, load_theme
 from generator.writer import MARKER, OutputWriter, check_output_dir
@@ -275,10 +282,12 @@ class Builder:
         stored = cache.get("search_state")
         state = stored if isinstance(stored, SearchState) else None
         previous = search.bundle_files(self.config.output_path, manifest)
-        plan = plan_index(state, _search_pages(state, outputs, keys),
+        plan = plan_index(state, _search_pages(state, outputs, keys, self.config.output_path),
                           part_size=self.config.search_part_size,
                           bundles_intact=search.intact(self.config.output_path, previous))
         if plan.nothing:
+            if state is not None:
+                cache.put("search_state", refreshed(state, plan))
             cache.put("search", _index_key(outputs))
             return manifest, None
         words = cache.get("search_words") if plan.keep else {}
@@ -687,12 +696,28 @@ def _index_key(outputs: dict[str, OutputRecord]) -> str:
 
 
 def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord],
-                  keys: dict[str, str] | None) -> list[SearchPage]:
-    """The pages to index, as they are now: those `keys` sorts, or the ones indexed last."""
+                  keys: dict[str, str] | None, output_dir: Path) -> list[SearchPage]:
+    """The pages to index, as they are now: those `keys` sorts, or the ones indexed last.
+    A page whose file changed since it was indexed is read for what Pagefind reads of it."""
     if keys is None:
         keys = dict(state.keys) if state is not None else {}
-    return [SearchPage(path, key, f"{outputs[path].size}:{outputs[path].mtime_ns}")
-            for path, key in keys.items() if path in outputs]
+    known = known_pages(state)
+    pages = []
+    for path, key in keys.items():
+        record = outputs.get(path)
+        if record is None:
+            continue
+        file = f"{record.size}:{record.mtime_ns}"
+        page = known.get(path)
+        if page is not None and page.file == file:
+            stamp = page.stamp
+        else:
+            try:
+                stamp = search.reading_digest((output_dir / path).read_bytes())
+            except OSError:
+                stamp = file  # gone meanwhile: the next build sees it
+        pages.append(SearchPage(path, key, stamp, file))
+    return pages
 
 
 def _search_keys(jobs: list[Job]) -> dict[str, str]:

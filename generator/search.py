@@ -121,6 +121,36 @@ class Interrupted(Exception):
     """Indexing was stopped (newer changes wait to be built); the previous index stays."""
 
 
+def reading_digest(data: bytes) -> str:
+    """What Pagefind reads of a page: its language and its elements marked
+    data-pagefind-body (a digest of them), or "" for a page with none (Pagefind skips it).
+    A page re-written with other navigation, counts or links outside those elements keeps
+    its digest, so it is not indexed again."""
+    import hashlib
+    import re
+
+    digest = hashlib.sha256()
+    end = 0
+    while (at := data.find(b"data-pagefind-body", end)) >= 0:
+        start = data.rfind(b"<", 0, at)
+        name = re.match(rb"<([A-Za-z][\w-]*)", data[start:start + 40])
+        if name is None:
+            break
+        tags = re.compile(rb"<(/?)" + re.escape(name.group(1)) + rb"[\s>/]", re.IGNORECASE)
+        depth, end = 0, len(data)
+        for tag in tags.finditer(data, start):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        digest.update(data[start:end])
+    if end == 0:
+        return ""
+    lang = re.search(rb"<html[^>]*?\blang=[\"']?([^\"'\s>]*)", data[:4096])
+    digest.update(b"\0" + (lang.group(1) if lang else b""))
+    return digest.hexdigest()[:20]
+
+
 def page_url(output_path: str) -> str:
     """The URL Pagefind gives a page it read at `output_path` (relative to the site)."""
     return "/" + (output_path[:-len("index.html")] if output_path.endswith("index.html")
@@ -148,10 +178,11 @@ def index_site(output_dir: Path, plan: IndexPlan, state: SearchState | None,
                     _link_pages(output_dir, farm, pages),
                     _write_vocab(farm, VOCAB_URL, [], language, None)))
             runner.run()
-            indexed = {name: _read_bundle(staged / "parts" / name, pages, plan.stamps)
+            indexed = {name: _read_bundle(staged / "parts" / name, pages, plan.stamps,
+                                         plan.files)
                        for name, _, pages in plan.parts}
             all_words = {**{name: words[name] if name in words else _read_bundle(
-                             output_dir / SEARCH_DIR / "parts" / name, (), {})[1]
+                             output_dir / SEARCH_DIR / "parts" / name, (), {}, {})[1]
                              for name in plan.keep},
                          **{k: v[1] for k, v in indexed.items()}}
             union = sorted(set().union(*all_words.values())) if all_words else []
@@ -165,7 +196,8 @@ def index_site(output_dir: Path, plan: IndexPlan, state: SearchState | None,
                     _write_vocab(farm, f"{VOCAB_URL}{name}/", all_words.get(name, []),
                                  language, "vocab") for name in ["", *sorted(all_words)]])
             runner.run()
-            delta_pages, _ = _read_bundle(staged / "delta", plan.delta, plan.stamps)
+            delta_pages, _ = _read_bundle(staged / "delta", plan.delta, plan.stamps,
+                                           plan.files)
             new_state = after_index(state, plan, {k: v[0] for k, v in indexed.items()},
                                     delta_pages)
             directory = staged if directory_changed else output_dir / SEARCH_DIR
@@ -284,13 +316,13 @@ def _write_vocab(farm: Path, url: str, words: list[str], language: str,
             f"</main></body></html>", encoding="utf-8")
 
 
-def _read_bundle(bundle: Path, pages: Iterable[str], stamps: Mapping[str, str]
-                 ) -> tuple[dict[str, IndexedPage], list[str]]:
+def _read_bundle(bundle: Path, pages: Iterable[str], stamps: Mapping[str, str],
+                 files: Mapping[str, str]) -> tuple[dict[str, IndexedPage], list[str]]:
     """Each page as the bundle indexed it (its id and filters; no id for a page the theme
     does not mark for search), and the vocabulary of its pages (all of them when `pages`
     is empty: a kept part whose vocabulary the cache lost)."""
     by_url = {page_url(page): page for page in pages}
-    found = {page: IndexedPage(stamps[page], "") for page in by_url.values()}
+    found = {page: IndexedPage(stamps[page], "", file=files[page]) for page in by_url.values()}
     words: set[str] = set()
     for fragment in _fragments(bundle):
         page = by_url.get(str(fragment["url"]))
@@ -301,7 +333,7 @@ def _read_bundle(bundle: Path, pages: Iterable[str], stamps: Mapping[str, str]
         filters = fragment.get("filters") or {}
         assert isinstance(filters, dict)
         found[page] = IndexedPage(stamps[page], str(fragment["id"]), {
-            key: tuple(values) for key, values in sorted(filters.items())})
+            key: tuple(values) for key, values in sorted(filters.items())}, files[page])
         words.update(str(fragment.get("content", "")).lower().split())
     return found, sorted(words)
 

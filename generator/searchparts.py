@@ -23,8 +23,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-DELTA_SIZE = 200  # pages in the delta before a compaction (at most a tenth of a part): the
-# delta is indexed on every edit, and a full one makes each reader's search look at it
+DELTA_SIZE = 200  # pages in the delta before a compaction (a tenth of a part, 5 at least):
+# the delta is indexed on every edit, and every reader's search looks at it
 MIN_PART = 2000  # the automatic cap on a part: at least this many pages
 MAX_PARTS = 20  # ... and about this many parts (a reader's first search fetches each part)
 
@@ -35,7 +35,8 @@ class SearchPage:
 
     path: str  # output path, "2017/09/x/index.html"
     key: str  # unique sort key: the article's date then its path; plain pages sort first
-    stamp: str  # "size:mtime_ns" (a file is rewritten only when its bytes change)
+    stamp: str  # what Pagefind reads of it (search.reading_digest): a change means re-index
+    file: str = ""  # "size:mtime_ns": while it is the same, so is the stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class IndexedPage:
     stamp: str
     id: str  # Pagefind's page hash, the id its search results carry
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    file: str = ""  # the file's size and mtime when its stamp was taken
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class IndexPlan:
     superseded: Mapping[str, tuple[str, ...]]  # kept part -> its pages the delta replaces
     keys: Mapping[str, str]
     stamps: Mapping[str, str]  # output path -> stamp now, of every page to index
+    files: Mapping[str, str]  # output path -> its file's size and mtime now
     serial: int
     reason: str  # why, for --verbose and tests
 
@@ -103,11 +106,12 @@ def plan_index(state: SearchState | None, pages: Iterable[SearchPage], *, part_s
     now = {page.path: page for page in pages}
     keys = {path: page.key for path, page in now.items()}
     stamps = {path: page.stamp for path, page in now.items()}
+    files = {path: page.file for path, page in now.items()}
     cap = part_cap(len(now), part_size)
     if delta_size is None:
-        delta_size = max(1, min(DELTA_SIZE, cap // 10))
+        delta_size = min(DELTA_SIZE, max(5, cap // 10))
     if state is None or not bundles_intact or not state.parts:
-        return _cold(now, cap, keys, stamps, 0 if state is None else state.serial,
+        return _cold(now, cap, keys, stamps, files, 0 if state is None else state.serial,
                      "no index yet" if state is None or not state.parts
                      else "a file of the index is missing")
     members = _assign(state.parts, now.values())
@@ -125,12 +129,12 @@ def plan_index(state: SearchState | None, pages: Iterable[SearchPage], *, part_s
             superseded[part.name] = stale
     overfull = [part.name for part in state.parts if len(members[part.name]) > cap]
     if len(delta) > delta_size or overfull:
-        return _compact(state, members, now, cap, keys, stamps, changed)
+        return _compact(state, members, now, cap, keys, stamps, files, changed)
     same_delta = set(delta) == set(state.delta) and all(
         state.delta[p].stamp == now[p].stamp for p in delta)
     return IndexPlan(
         parts=(), keep=tuple(part.name for part in state.parts), delta=tuple(delta),
-        superseded=superseded, keys=keys, stamps=stamps, serial=state.serial,
+        superseded=superseded, keys=keys, stamps=stamps, files=files, serial=state.serial,
         reason="current" if same_delta else f"{len(delta)} changed pages into the delta")
 
 
@@ -147,7 +151,8 @@ def _assign(parts: tuple[Part, ...], pages: Iterable[SearchPage]) -> dict[str, l
 
 
 def _cold(now: Mapping[str, SearchPage], cap: int, keys: dict[str, str],
-          stamps: dict[str, str], serial: int, reason: str) -> IndexPlan:
+          stamps: dict[str, str], files: dict[str, str], serial: int, reason: str
+          ) -> IndexPlan:
     """Partition every page afresh into parts of about `cap` pages."""
     ordered = sorted(now.values(), key=lambda page: (page.key, page.path))
     count = math.ceil(len(ordered) / cap)
@@ -158,12 +163,12 @@ def _cold(now: Mapping[str, SearchPage], cap: int, keys: dict[str, str],
         low = "" if number == 0 else chunk[0].key
         parts.append((_name(serial + number), low, tuple(page.path for page in chunk)))
     return IndexPlan(parts=tuple(parts), keep=(), delta=(), superseded={}, keys=keys,
-                     stamps=stamps, serial=serial + count, reason=reason)
+                     stamps=stamps, files=files, serial=serial + count, reason=reason)
 
 
 def _compact(state: SearchState, members: dict[str, list[str]],
              now: Mapping[str, SearchPage], cap: int, keys: dict[str, str],
-             stamps: dict[str, str], changed: set[str]) -> IndexPlan:
+             stamps: dict[str, str], files: dict[str, str], changed: set[str]) -> IndexPlan:
     """Index again every base part that changed, splitting those over the cap."""
     serial = state.serial
     parts: list[tuple[str, str, tuple[str, ...]]] = []
@@ -185,7 +190,7 @@ def _compact(state: SearchState, members: dict[str, list[str]],
             parts.append((name, low, tuple(chunk)))
     reason = f"compaction: {len(parts)} of {len(state.parts)} base parts indexed again"
     return IndexPlan(parts=tuple(parts), keep=tuple(keep), delta=(), superseded={}, keys=keys,
-                     stamps=stamps, serial=serial, reason=reason)
+                     stamps=stamps, files=files, serial=serial, reason=reason)
 
 
 def _name(number: int) -> str:
@@ -203,3 +208,23 @@ def after_index(state: SearchState | None, plan: IndexPlan,
     if parts:
         parts[0] = replace(parts[0], low="")
     return SearchState(tuple(parts), delta, plan.keys, plan.serial)
+
+
+def known_pages(state: SearchState | None) -> dict[str, IndexedPage]:
+    """Every page the index holds, as last indexed (the delta's copy over its part's)."""
+    if state is None:
+        return {}
+    pages = {path: page for part in state.parts for path, page in part.pages.items()}
+    pages.update(state.delta)
+    return pages
+
+
+def refreshed(state: SearchState, plan: IndexPlan) -> SearchState:
+    """The state with the files' sizes and mtimes of `plan` (their stamps as they were):
+    a page re-written to the same text is not read again next time."""
+    def update(pages: Mapping[str, IndexedPage]) -> dict[str, IndexedPage]:
+        return {path: replace(page, file=plan.files[path])
+                if path in plan.files and plan.stamps[path] == page.stamp else page
+                for path, page in pages.items()}
+    parts = tuple(replace(part, pages=update(part.pages)) for part in state.parts)
+    return replace(state, parts=parts, delta=update(state.delta))

@@ -12,7 +12,8 @@ const facetsBox = document.getElementById("search-facets");
 const FACETS = { region: "Region", theme: "Theme", author: "Author" };
 const PAGE = 10;
 
-let engine = null;
+let engine = null; // set by start(); run() waits for it
+let ready = null;
 let current = { results: [], shown: 0 };
 let serial = 0;
 
@@ -106,9 +107,11 @@ async function showMore() {
 }
 
 async function run() {
+  const mine = ++serial;
+  await ready;
+  if (mine !== serial) return;
   const query = input.value.trim();
   const filters = chosen();
-  const mine = ++serial;
   remember(query, filters);
   if (!query) {
     list.replaceChildren();
@@ -137,25 +140,27 @@ function later() {
   timer = setTimeout(run, 250);
 }
 
-async function start() {
-  const { open } = await import(new URL("folio-search.js", new URL(root.dataset.bundle, location.href)).href);
+async function start(selected) {
+  const bundle = new URL(root.dataset.bundle, location.href);
+  const { open } = await import(new URL("folio-search.js", bundle).href);
   engine = await open({ baseUrl: root.dataset.baseUrl, excerptLength: 30 });
-  const params = new URLSearchParams(location.search);
-  const selected = {};
-  for (const key of Object.keys(FACETS)) {
-    if (params.getAll(key).length) selected[key] = params.getAll(key);
-  }
   drawFacets(engine.totals(), selected);
-  input.value = params.get("q") || "";
-  form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
-  input.addEventListener("input", later);
-  facetsBox.addEventListener("change", run);
-  more.addEventListener("click", showMore);
   root.classList.add("search-ready");
-  if (input.value || Object.keys(selected).length) await run();
 }
 
-start().catch((error) => {
+const params = new URLSearchParams(location.search);
+const selected = {};
+for (const key of Object.keys(FACETS)) {
+  if (params.getAll(key).length) selected[key] = params.getAll(key);
+}
+input.value = params.get("q") || "";
+form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+input.addEventListener("input", later);
+facetsBox.addEventListener("change", run);
+more.addEventListener("click", showMore);
+ready = start(selected);
+ready.catch((error) => {
   status.textContent = "Search could not be loaded. Browse the archive from the menu instead.";
   console.error(error);
 });
+if (input.value) run();
