@@ -255,6 +255,7 @@ def compare(queries: list[Query], answers: list[dict[str, Any]], urls: dict[str,
         if extra or missing or dupes:
             bad.append({"category": query.kind, "query": query.text, "filters": query.filters,
                         "folio": len(answer["folio"]), "oracle": hits, "duplicates": dupes,
+                        "parts": answer["parts"],
                         "extra_count": len(extra), "extra": extra[:5],
                         "missing_count": len(missing), "missing": missing[:5],
                         "differ_with_all_chunks": still,

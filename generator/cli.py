@@ -126,8 +126,9 @@ def _build(args: argparse.Namespace) -> int:
               f"rendered); {report.written} files written, {report.unchanged} unchanged, "
               f"{report.removed} removed in {report.seconds:.2f} s")
         if report.index is not None:
-            print(f"Search index: {len(report.index.files)} files ({report.index.written} "
-                  f"written, {report.index.removed} removed) in {report.index.seconds:.2f} s")
+            index = report.index
+            print(f"Search index: {index.reason}: {len(index.files)} files ({index.written} "
+                  f"written, {index.removed} removed) in {index.seconds:.2f} s")
     return 0
 
 

@@ -80,7 +80,7 @@ class IndexPlan:
     stamps: Mapping[str, str]  # output path -> stamp now, of every page to index
     files: Mapping[str, str]  # output path -> its file's size and mtime now
     serial: int
-    reason: str  # why, for --verbose and tests
+    reason: str  # what is indexed and why, for the build's report and tests
 
     @property
     def nothing(self) -> bool:
@@ -131,11 +131,11 @@ def plan_index(state: SearchState | None, pages: Iterable[SearchPage], *, part_s
     if len(delta) > delta_size or overfull:
         return _compact(state, members, now, cap, keys, stamps, files, changed)
     same_delta = set(delta) == set(state.delta) and all(
-        state.delta[p].stamp == now[p].stamp for p in delta)
+        state.delta[p].stamp == now[p].stamp for p in delta) and now.keys() == state.keys.keys()
     return IndexPlan(
         parts=(), keep=tuple(part.name for part in state.parts), delta=tuple(delta),
         superseded=superseded, keys=keys, stamps=stamps, files=files, serial=state.serial,
-        reason="current" if same_delta else f"{len(delta)} changed pages into the delta")
+        reason="current" if same_delta else f"{_pages(len(delta))} changed, into the delta")
 
 
 def _assign(parts: tuple[Part, ...], pages: Iterable[SearchPage]) -> dict[str, list[str]]:
@@ -163,7 +163,8 @@ def _cold(now: Mapping[str, SearchPage], cap: int, keys: dict[str, str],
         low = "" if number == 0 else chunk[0].key
         parts.append((_name(serial + number), low, tuple(page.path for page in chunk)))
     return IndexPlan(parts=tuple(parts), keep=(), delta=(), superseded={}, keys=keys,
-                     stamps=stamps, files=files, serial=serial + count, reason=reason)
+                     stamps=stamps, files=files, serial=serial + count,
+                     reason=f"{reason}: {_pages(len(ordered))} in {count} parts")
 
 
 def _compact(state: SearchState, members: dict[str, list[str]],
@@ -188,9 +189,14 @@ def _compact(state: SearchState, members: dict[str, list[str]],
             name = part.name if pieces == 1 else _name(serial)
             serial += pieces > 1
             parts.append((name, low, tuple(chunk)))
-    reason = f"compaction: {len(parts)} of {len(state.parts)} base parts indexed again"
+    reason = (f"compaction: {len(parts)} of {len(state.parts)} parts indexed again "
+              f"({_pages(sum(len(paths) for _, _, paths in parts))})")
     return IndexPlan(parts=tuple(parts), keep=tuple(keep), delta=(), superseded={}, keys=keys,
                      stamps=stamps, files=files, serial=serial, reason=reason)
+
+
+def _pages(count: int) -> str:
+    return f"{count:,} page" + ("" if count == 1 else "s")
 
 
 def _name(number: int) -> str:

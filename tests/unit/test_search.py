@@ -16,7 +16,7 @@ from generator.config import load_config
 from generator.errors import OutputError
 from generator.searchparts import SearchPage, SearchState, plan_index
 from generator.writer import MARKER
-from tests.sitekit import article_text, write_tree
+from tests.sitekit import article_text, searchable, write_tree
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>
 <nav>Menu words everywhere</nav>
@@ -235,7 +235,7 @@ def test_the_index_is_made_again_only_when_pages_changed(tmp_path: Path) -> None
     assert sum(data["filters"]["region"].values()) == 1
 
 
-def test_a_template_edit_re_indexes_only_when_the_pages_bytes_change(tmp_path: Path) -> None:
+def test_a_template_edit_re_indexes_only_when_what_search_reads_changes(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site")
     Builder(load_config(site), workers=1).build()
     template = site / "templates/article.html"
@@ -247,8 +247,15 @@ def test_a_template_edit_re_indexes_only_when_the_pages_bytes_change(tmp_path: P
 
     template.write_text('{% extends "default:article.html" %}'
                         '{% block content %}<p>Moved</p>{{ super() }}{% endblock %}')
-    changed = Builder(load_config(site), workers=1).build()
-    assert changed.written == 2 and changed.index is not None
+    outside = Builder(load_config(site), workers=1).build()  # not in the indexed element
+    assert outside.written == 2 and outside.index is None
+
+    template.write_text('{% extends "default:article.html" %}{% block content %}'
+                        '{{ super()|replace(\'<div class="article-body">\', '
+                        '\'<div class="article-body"><p>Preface</p>\') }}{% endblock %}')
+    inside = Builder(load_config(site), workers=1).build()
+    assert inside.written == 2 and inside.index is not None
+    assert all("Preface" in content for _, content, _, _ in searchable(site / "output"))
 
 
 def test_an_index_left_for_later_stays_due_when_it_is_stopped(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.searchparts import (
     IndexedPage,
     IndexPlan,
@@ -39,7 +41,8 @@ def edit(now: list[SearchPage], *numbers: int, stamp: str = "2") -> list[SearchP
 def test_a_first_index_splits_the_pages_in_date_order_into_parts_under_the_cap() -> None:
     now = list(reversed(pages(25)))
     plan = plan_index(None, now, part_size=10)
-    assert plan.reason == "no index yet" and not plan.delta and not plan.keep
+    assert plan.reason == "no index yet: 25 pages in 3 parts"
+    assert not plan.delta and not plan.keep
     assert len(plan.parts) == 3 and all(len(paths) <= 10 for _, _, paths in plan.parts)
     flat = [path for _, _, paths in plan.parts for path in paths]
     assert flat == [p.path for p in sorted(now, key=lambda p: p.key)]
@@ -77,6 +80,10 @@ def test_a_deleted_page_is_superseded_and_a_new_one_goes_to_the_delta() -> None:
     assert plan.delta == (newer[0].path,)
     assert plan.superseded == {state.parts[0].name: (now[0].path,)}
     assert not plan.parts
+    after = carry_out(state, plan)
+    later = plan_index(after, now[2:] + newer, part_size=10)  # the delta as it was
+    assert not later.nothing and later.superseded == {
+        state.parts[0].name: (now[0].path, now[1].path)}
 
 
 def test_a_full_delta_is_compacted_into_the_parts_it_came_from_only() -> None:
@@ -131,7 +138,7 @@ def test_the_automatic_part_size_keeps_about_twenty_parts_of_at_least_2000_pages
 
 def test_two_pagefind_runs_at_once_only_for_small_parts() -> None:
     small = plan_index(None, pages(30), part_size=10)
-    big = IndexPlan(tuple((name, low, paths * 300) for name, low, paths in small.parts),
-                    (), (), {}, {}, {}, 0, "x")  # 3,000 pages a part
+    big = replace(small, parts=tuple((name, low, paths * 300)  # 3,000 pages a part
+                                     for name, low, paths in small.parts))
     assert search_jobs(small, 2) == 2 and search_jobs(small, 1) == 1
     assert search_jobs(big, 2) == 1
