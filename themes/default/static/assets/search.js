@@ -11,6 +11,8 @@ const more = document.getElementById("search-more");
 const facetsBox = document.getElementById("search-facets");
 const FACETS = { region: "Region", theme: "Theme", author: "Author" };
 const PAGE = 10;
+const FEW = 12; // values shown per facet before "Show all"
+const opened = new Set(); // facets shown whole
 
 let engine = null; // set by start(); run() waits for it
 let ready = null;
@@ -48,7 +50,10 @@ function drawFacets(counts, selected) {
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const box = document.createElement("div");
     box.className = "facet-values";
-    for (const [value, count] of entries) {
+    const whole = opened.has(key) || entries.length <= FEW + 2;
+    const shown = whole ? entries : entries.filter(([value], index) =>
+      index < FEW || (selected[key] || []).includes(value));
+    for (const [value, count] of shown) {
       const label = document.createElement("label");
       const check = document.createElement("input");
       Object.assign(check, { type: "checkbox", name: key, value,
@@ -60,6 +65,17 @@ function drawFacets(counts, selected) {
       box.append(label);
     }
     group.append(box);
+    if (!whole) {
+      const all = document.createElement("button");
+      all.type = "button";
+      all.className = "facet-all";
+      all.textContent = `Show all ${entries.length.toLocaleString()}`;
+      all.addEventListener("click", () => {
+        opened.add(key);
+        drawFacets(counts, chosen());
+      });
+      group.append(all);
+    }
     facetsBox.append(group);
   }
 }
