@@ -52,14 +52,7 @@ from generator.pagestore import (
     substitute,
 )
 from generator.render import render, render_all
-from generator.searchparts import (
-    SearchPage,
-    SearchState,
-    known_pages,
-    plan_index,
-    refreshed,
-    search_jobs,
-)
+from generator.searchindex import index_is_current, search_keys, update_index
 from generator.site import AssemblyMemo, syndication
 from generator.theme import Theme, load_theme
 from generator.writer import MARKER, OutputWriter, check_output_dir
@@ -235,7 +228,7 @@ class Builder:
             path = job.route.output_path
             outputs[path] = _record(os.path.join(out, path), prints[index]) \
                 if index in todo_set else previous[path]
-        self.search_keys = _search_keys(jobs)
+        self.search_keys = search_keys(jobs)
         manifest, search_index = self._index(cache, manifest, outputs, keys=self.search_keys)
         cache.replace_outputs(outputs)
         cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info,
@@ -268,51 +261,25 @@ class Builder:
                outputs: dict[str, OutputRecord], *, later: bool | None = None,
                stop: Callable[[], bool] | None = None, keys: dict[str, str] | None = None
                ) -> tuple[list[str] | None, search.SearchIndex | None]:
-        """Index the pages for search again where they changed (generator/searchparts.py
-        decides which parts), unless that is left for later (or `stop()` interrupts it);
-        the output's new manifest (None if unknown), and what indexing did (None when it
-        did not run). `keys` sorts the searchable pages (None: those indexed last time)."""
+        """Index the pages for search again where they changed (generator/searchindex.py),
+        unless that is left for later (or `stop()` interrupts it): the output's new
+        manifest (None if unknown), and what indexing did (None when it did not run).
+        `keys` sorts the searchable pages (None: those indexed last time)."""
         if not self.config.search:
             return manifest, None
         if self.index_later if later is None else later:
             self.index_due = True  # index_pending finds out whether it is current
             return manifest, None
-        if keys is None and self._index_is_current(cache, outputs, manifest):
-            return manifest, None
-        stored = cache.get("search_state")
-        state = stored if isinstance(stored, SearchState) else None
-        previous = search.bundle_files(self.config.output_path, manifest)
-        plan = plan_index(state, _search_pages(state, outputs, keys, self.config.output_path),
-                          part_size=self.config.search_part_size,
-                          bundles_intact=search.intact(self.config.output_path, previous))
-        if plan.nothing:
-            if state is not None:
-                cache.put("search_state", refreshed(state, plan))
-            cache.put("search", _index_key(outputs))
-            return manifest, None
-        words = cache.get("search_words") if plan.keep else {}
         try:
-            done = search.index_site(
-                self.config.output_path, plan, state, words if isinstance(words, dict) else {},
-                previous, language=self.config.language, lock=self.lock, stop=stop,
-                jobs=search_jobs(plan, self.workers))
+            return update_index(self.config, cache, manifest, outputs, keys, lock=self.lock,
+                                stop=stop, workers=self.workers)
         except search.Interrupted:
             self.index_due = True  # the pages are newer than the index: it is still to do
             return manifest, None
-        cache.put("search_state", done.state)
-        if plan.parts:
-            cache.put("search_words", done.words)
-        cache.put("search", _index_key(outputs))
-        index = done.index
-        if manifest is None:
-            return None, index
-        return sorted(set(manifest).difference(previous).union(index.files)), index
 
     def _index_is_current(self, cache: BuildCache, outputs: dict[str, OutputRecord],
                           manifest: list[str] | None) -> bool:
-        """No HTML page changed since the index was made, and none of its files is missing."""
-        return cache.get("search") == _index_key(outputs) and search.intact(
-            self.config.output_path, search.bundle_files(self.config.output_path, manifest))
+        return index_is_current(self.config, cache, outputs, manifest)
 
     def index_pending(self, stop: Callable[[], bool] | None = None
                       ) -> search.SearchIndex | None:
@@ -686,51 +653,6 @@ def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:
     return any(fingerprints.template(templates)[1] for templates in lists)
 
 
-def _index_key(outputs: dict[str, OutputRecord]) -> str:
-    """Pagefind reads the HTML pages as written: the index is current while no page's bytes
-    changed, so a page re-rendered to the same bytes (a template edit elsewhere on the page,
-    a changed list the page is not in) keeps the index. A file is rewritten only when its
-    bytes change, so its size and mtime stand for its bytes."""
-    return search.index_key((path, f"{record.size}:{record.mtime_ns}")
-                            for path, record in outputs.items() if path.endswith(".html"))
-
-
-def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord],
-                  keys: dict[str, str] | None, output_dir: Path) -> list[SearchPage]:
-    """The pages to index, as they are now: those `keys` sorts, or the ones indexed last.
-    A page whose file changed since it was indexed is read for what Pagefind reads of it."""
-    if keys is None:
-        keys = dict(state.keys) if state is not None else {}
-    known = known_pages(state)
-    pages = []
-    for path, key in keys.items():
-        record = outputs.get(path)
-        if record is None:
-            continue
-        file = f"{record.size}:{record.mtime_ns}"
-        page = known.get(path)
-        if page is not None and page.file == file:
-            stamp = page.stamp
-        else:
-            try:
-                stamp = search.reading_digest((output_dir / path).read_bytes())
-            except OSError:
-                stamp = file  # gone meanwhile: the next build sees it
-        pages.append(SearchPage(path, key, stamp, file))
-    return pages
-
-
-def _search_keys(jobs: list[Job]) -> dict[str, str]:
-    """The pages search may index (articles and plain pages), each with where it sorts:
-    articles by date, plain pages before them; the path makes every key unique."""
-    keys = {}
-    for job in jobs:
-        path = job.route.output_path
-        if "article" in job.context:
-            keys[path] = f"{job.context['article'].date.isoformat()} {path}"
-        elif "page" in job.context:
-            keys[path] = f" {path}"
-    return keys
 
 
 def _parse_key(config: SiteConfig) -> str:

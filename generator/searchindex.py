@@ -1,0 +1,109 @@
+"""The search index in a build: which pages are searchable, what changed in what Pagefind
+reads of them, and bringing the index up to date (generator/searchparts.py plans it,
+generator/search.py runs Pagefind). Its state lives in the build cache."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+from generator import search
+from generator.cache import BuildCache, OutputRecord
+from generator.config import SiteConfig
+from generator.pages import Job
+from generator.searchparts import (
+    SearchPage,
+    SearchState,
+    known_pages,
+    plan_index,
+    refreshed,
+    search_jobs,
+)
+
+
+def search_keys(jobs: list[Job]) -> dict[str, str]:
+    """The pages search may index (articles and plain pages), each with where it sorts:
+    articles by date, plain pages before them; the path makes every key unique."""
+    keys = {}
+    for job in jobs:
+        path = job.route.output_path
+        if "article" in job.context:
+            keys[path] = f"{job.context['article'].date.isoformat()} {path}"
+        elif "page" in job.context:
+            keys[path] = f" {path}"
+    return keys
+
+
+def index_is_current(config: SiteConfig, cache: BuildCache, outputs: dict[str, OutputRecord],
+                     manifest: list[str] | None) -> bool:
+    """No HTML page changed since the index was planned, and none of its files is missing."""
+    return cache.get("search") == _pages_key(outputs) and search.intact(
+        config.output_path, search.bundle_files(config.output_path, manifest))
+
+
+def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | None,
+                 outputs: dict[str, OutputRecord], keys: dict[str, str] | None, *,
+                 lock: contextlib.AbstractContextManager[object], workers: int,
+                 stop: Callable[[], bool] | None = None
+                 ) -> tuple[list[str] | None, search.SearchIndex | None]:
+    """Index what changed: the output's new manifest (None if unknown) and what indexing
+    did (None when nothing needed it). `keys` sorts the searchable pages (None: the pages
+    indexed last time). Raises search.Interrupted when `stop()` turns true meanwhile."""
+    if keys is None and index_is_current(config, cache, outputs, manifest):
+        return manifest, None
+    stored = cache.get("search_state")
+    state = stored if isinstance(stored, SearchState) else None
+    previous = search.bundle_files(config.output_path, manifest)
+    plan = plan_index(state, _search_pages(state, outputs, keys, config.output_path),
+                      part_size=config.search_part_size,
+                      bundles_intact=search.intact(config.output_path, previous))
+    if plan.nothing:
+        if state is not None:
+            cache.put("search_state", refreshed(state, plan))
+        cache.put("search", _pages_key(outputs))
+        return manifest, None
+    words = cache.get("search_words") if plan.keep else {}
+    done = search.index_site(config.output_path, plan, state,
+                             words if isinstance(words, dict) else {}, previous,
+                             language=config.language, lock=lock, stop=stop,
+                             jobs=search_jobs(plan, workers))
+    cache.put("search_state", done.state)
+    if plan.parts:
+        cache.put("search_words", done.words)
+    cache.put("search", _pages_key(outputs))
+    if manifest is None:
+        return None, done.index
+    return sorted(set(manifest).difference(previous).union(done.index.files)), done.index
+
+
+def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord],
+                  keys: dict[str, str] | None, output_dir: Path) -> list[SearchPage]:
+    """The pages to index, as they are now: those `keys` sorts, or the ones indexed last.
+    A page whose file changed since it was indexed is read for what Pagefind reads of it."""
+    if keys is None:
+        keys = dict(state.keys) if state is not None else {}
+    known = known_pages(state)
+    pages = []
+    for path, key in keys.items():
+        record = outputs.get(path)
+        if record is None:
+            continue
+        file = f"{record.size}:{record.mtime_ns}"
+        page = known.get(path)
+        if page is not None and page.file == file:
+            stamp = page.stamp
+        else:
+            try:
+                stamp = search.reading_digest((output_dir / path).read_bytes())
+            except OSError:
+                stamp = file  # gone meanwhile: the next build sees it
+        pages.append(SearchPage(path, key, stamp, file))
+    return pages
+
+
+def _pages_key(outputs: dict[str, OutputRecord]) -> str:
+    """While no HTML page's bytes changed, the index needs no planning: a file is rewritten
+    only when its bytes change, so its size and mtime stand for them."""
+    return search.index_key((path, f"{record.size}:{record.mtime_ns}")
+                            for path, record in outputs.items() if path.endswith(".html"))
