@@ -53,8 +53,9 @@ export class FolioSearch {
     if (EXACT.test(query)) return this.manifest.parts; // exact: Pagefind never falls back
     const words = query.split(/\s+/).filter((word) => WORDY.test(word));
     if (!words.length) return [];
-    const probe = { filters: { folio_part: { any: ["vocab", "delta"] } } };
-    const answers = await Promise.all(words.map((word) => this.pagefind.search(word, probe)));
+    // unfiltered: the directory's and the delta's pages are told apart by their ids (a
+    // filter would cost each bundle a request), and parts merged earlier add nothing
+    const answers = await Promise.all(words.map((word) => this.pagefind.search(word)));
     let parts = null;
     for (const answer of answers) {
       const ids = answer.results.map((result) => result.id);

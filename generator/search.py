@@ -3,7 +3,7 @@ in parts (generator/searchparts.py decides which), for the theme's search page.
 
 The output's `pagefind/` folder holds:
 - the **directory** bundle at its root, with Pagefind's scripts and WebAssembly: one page per
-  thousand words of each base part's vocabulary, filtered `folio_part:vocab`;
+  thousand words of each base part's vocabulary;
 - `parts/<name>/`: one bundle per base part (its pages in a date range);
 - `delta/`: the pages changed since their part was indexed, and the vocabulary of all base
   parts as pages of their own;
@@ -176,7 +176,7 @@ def index_site(output_dir: Path, plan: IndexPlan, state: SearchState | None,
             for name, _, pages in plan.parts:  # (an empty page marked for search in each)
                 runner.add(name, staged / "parts" / name, lambda farm, pages=pages: (
                     _link_pages(output_dir, farm, pages),
-                    _write_vocab(farm, VOCAB_URL, [], language, None)))
+                    _write_vocab(farm, VOCAB_URL, [], language)))
             runner.run()
             indexed = {name: _read_bundle(staged / "parts" / name, pages, plan.stamps,
                                          plan.files)
@@ -188,13 +188,13 @@ def index_site(output_dir: Path, plan: IndexPlan, state: SearchState | None,
             union = sorted(set().union(*all_words.values())) if all_words else []
             runner.add("delta", staged / "delta", lambda farm: (
                 _link_pages(output_dir, farm, plan.delta),
-                _write_vocab(farm, VOCAB_URL, union, language, None)))
+                _write_vocab(farm, VOCAB_URL, union, language)))
             directory_changed = state is None or plan.parts or \
                 set(plan.keep) != {part.name for part in state.parts}
             if directory_changed:
                 runner.add("directory", staged, lambda farm: [
                     _write_vocab(farm, f"{VOCAB_URL}{name}/", all_words.get(name, []),
-                                 language, "vocab") for name in ["", *sorted(all_words)]])
+                                 language) for name in ["", *sorted(all_words)]])
             runner.run()
             delta_pages, _ = _read_bundle(staged / "delta", plan.delta, plan.stamps,
                                            plan.files)
@@ -294,14 +294,12 @@ def _link_pages(output_dir: Path, farm: Path, pages: Iterable[str]) -> None:
             shutil.copyfile(output_dir / page, target)
 
 
-def _write_vocab(farm: Path, url: str, words: list[str], language: str,
-                 part_filter: str | None) -> None:
+def _write_vocab(farm: Path, url: str, words: list[str], language: str) -> None:
     """Pages of at most WORDS_PER_PAGE of `words` each, at `url`1/, `url`2/, … in `farm`,
     and an empty one at `url`0/: every bundle has a page marked data-pagefind-body (so
     Pagefind ignores unmarked pages) and Pagefind is never given an empty folder."""
     import html
 
-    mark = f'<i data-pagefind-filter="folio_part">{part_filter}</i>' if part_filter else ""
     chunks = [words[start:start + WORDS_PER_PAGE]
               for start in range(0, len(words), WORDS_PER_PAGE)]
     for number, chunk in enumerate([[], *chunks]):
@@ -312,7 +310,7 @@ def _write_vocab(farm: Path, url: str, words: list[str], language: str,
             '<i data-pagefind-filter="folio_empty">1</i>'
         (folder / "index.html").write_text(
             f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
-            f'<title>-</title></head><body><main data-pagefind-body>{mark}<p>{text}</p>'
+            f'<title>-</title></head><body><main data-pagefind-body><p>{text}</p>'
             f"</main></body></html>", encoding="utf-8")
 
 

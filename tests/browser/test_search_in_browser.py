@@ -78,7 +78,7 @@ def results(page, query: str | None = None) -> list[str]:
         const status = document.getElementById('search-status').textContent;
         if (!/results? for|No results/.test(status)) return false;
         const count = /^No results/.test(status) ? 0 : parseInt(status.replace(/,/g, ''), 10);
-        return document.querySelectorAll('.search-result').length === Math.min(count, 10);
+        return document.querySelectorAll('.search-result').length === Math.min(count, 5);
     }""", timeout=TIMEOUT)
     return page.locator(".search-result h2").all_inner_texts()
 
@@ -125,7 +125,14 @@ def test_a_facet_narrows_across_parts_with_counts_of_the_results(
     problems = watch(page)
     page.goto(f"{origin}/archive/search/?q=harbour")
     everything = results(page)
-    assert len(everything) == 10 and "11 results" in page.locator("#search-status").inner_text()
+    assert len(everything) == 5 and "11 results" in page.locator("#search-status").inner_text()
+    page.locator("#search-more").click()
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 10")
+    page.locator("#search-more").click()
+    page.wait_for_function("document.querySelectorAll('.search-result').length == 11")
+    assert page.locator("#search-more").is_hidden()
+    shown = page.locator(".search-result h2").all_inner_texts()
+    assert len(set(shown)) == 11  # every article once, the edited one too
     page.wait_for_function("document.querySelectorAll('.facet input[name=region]').length == 3")
     page.wait_for_function("""() => [...document.querySelectorAll('.facet input[name=region]')]
         .map(b => b.parentNode.textContent.replace(/\\s+/g, ' ')).join()

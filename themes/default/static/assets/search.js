@@ -10,7 +10,7 @@ const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const facetsBox = document.getElementById("search-facets");
 const FACETS = { region: "Region", theme: "Theme", author: "Author" };
-const PAGE = 10;
+const PAGE = 5; // results drawn at a time (each fetches its fragment)
 const FEW = 12; // values shown per facet before "Show all"
 const opened = new Set(); // facets shown whole
 
