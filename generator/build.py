@@ -228,8 +228,6 @@ class Builder:
             path = job.route.output_path
             outputs[path] = _record(os.path.join(out, path), prints[index]) \
                 if index in todo_set else previous[path]
-        self.search_keys = search_keys(jobs)
-        manifest, search_index = self._index(cache, manifest, outputs, keys=self.search_keys)
         cache.replace_outputs(outputs)
         cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info,
                                "templates": {t: fingerprints.template(t) for t in templates},
@@ -250,12 +248,30 @@ class Builder:
                           {str(job.context["article"].source_path): i
                            for i, job in enumerate(jobs) if "article" in job.context},
                           shortcut, whole)
-        return BuildReport(
+        self.search_keys = search_keys(jobs)
+        report = BuildReport(
             articles=len(site.articles), pages=len(jobs), written=written.written,
-            unchanged=written.unchanged, removed=written.removed,
-            seconds=time.perf_counter() - started, warnings=site.warnings,
-            parsed=len(content.fresh), rendered=len(todo), index=search_index,
-        )
+            unchanged=written.unchanged, removed=written.removed, seconds=0.0,
+            warnings=site.warnings, parsed=len(content.fresh), rendered=len(todo))
+        if config.search and not self.index_later and not remember:
+            # `folio build`: nothing needs the site any more, and at 100,000 articles it
+            # weighs gigabytes beside Pagefind's
+            del site, jobs, content, fingerprints, prints, info, theme
+            self._forget()
+        manifest, search_index = self._index(cache, manifest, outputs, keys=self.search_keys)
+        if self.last is not None:
+            self.last.manifest = manifest if manifest is not None else self.last.manifest
+        cache.put("manifest", manifest)
+        cache.commit()
+        return replace(report, seconds=time.perf_counter() - started, index=search_index)
+
+    def _forget(self) -> None:
+        """Let go of the last build's site and parses (a later build reads the cache)."""
+        import gc
+
+        self.last, self.parsed, self.records = None, {}, {}
+        self.assembly = AssemblyMemo()
+        gc.collect()
 
     def _index(self, cache: BuildCache, manifest: list[str] | None,
                outputs: dict[str, OutputRecord], *, later: bool | None = None,
