@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 DELTA_SIZE = 200  # pages in the delta before a compaction (a tenth of a part, 5 at least):
 # the delta is indexed on every edit, and every reader's search looks at it
@@ -39,13 +40,13 @@ class SearchPage:
     file: str = ""  # "size:mtime_ns": while it is the same, so is the stamp
 
 
-@dataclass(frozen=True, slots=True)
-class IndexedPage:
-    """A page as a bundle indexed it: Pagefind's id for it and its filter values."""
+class IndexedPage(NamedTuple):
+    """A page as a bundle indexed it: Pagefind's id for it and its filter values. (A named
+    tuple: the state holds one per page, and a frozen dataclass pickles five times slower.)"""
 
     stamp: str
     id: str  # Pagefind's page hash, the id its search results carry
-    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    filters: Mapping[str, tuple[str, ...]] = {}
     file: str = ""  # the file's size and mtime when its stamp was taken
 
 
@@ -120,8 +121,8 @@ def plan_index(state: SearchState | None, pages: Iterable[SearchPage], *, part_s
     superseded: dict[str, tuple[str, ...]] = {}
     for part in state.parts:
         mine = members[part.name]
-        fresh = [p for p in mine if p in part.pages and part.pages[p].stamp == now[p].stamp]
-        stale = tuple(sorted(set(part.pages) - set(fresh)))
+        fresh = {p for p in mine if p in part.pages and part.pages[p].stamp == now[p].stamp}
+        stale = tuple(sorted(set(part.pages) - fresh))
         if stale or len(fresh) != len(mine):
             changed.add(part.name)
         delta.extend(sorted(p for p in mine if p not in fresh))
@@ -229,7 +230,7 @@ def refreshed(state: SearchState, plan: IndexPlan) -> SearchState:
     """The state with the files' sizes and mtimes of `plan` (their stamps as they were):
     a page re-written to the same text is not read again next time."""
     def update(pages: Mapping[str, IndexedPage]) -> dict[str, IndexedPage]:
-        return {path: replace(page, file=plan.files[path])
+        return {path: page._replace(file=plan.files[path])
                 if path in plan.files and plan.stamps[path] == page.stamp else page
                 for path, page in pages.items()}
     parts = tuple(replace(part, pages=update(part.pages)) for part in state.parts)
