@@ -29,7 +29,7 @@ from generator import __version__
 if TYPE_CHECKING:
     from generator.pagestore import KeptPage
 
-SCHEMA = 9
+SCHEMA = 10
 CACHE_DIR = ".folio-cache"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);

@@ -33,7 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import OutputError, Problem
-from generator.searchparts import IndexedPage, IndexPlan, SearchState, after_index
+from generator.searchparts import (
+    IndexedPage,
+    IndexPlan,
+    SearchState,
+    after_index,
+    facet_counts,
+)
 from generator.writer import OutputWriter
 
 SEARCH_DIR = "pagefind"  # the bundles' folder in the output; the theme loads them from there
@@ -112,9 +118,12 @@ def check_reserved(claims: Iterable[tuple[str, str]]) -> None:
 
 
 def intact(output_dir: Path, files: Collection[str]) -> bool:
-    """The bundles are in the output as the last indexing left them (no file missing)."""
-    return MANIFEST in files and all(os.path.exists(os.path.join(output_dir, f))
-                                     for f in files)
+    """The bundles are in the output as the last indexing left them: the manifest, the
+    scripts and each bundle's entry and metadata are there (the fragments and word chunks,
+    a hundred thousand files on a large archive, are not looked at one by one)."""
+    return MANIFEST in files and all(
+        os.path.exists(os.path.join(output_dir, f)) for f in files
+        if f.count("/") <= 3 and not f.endswith(".pf_fragment"))
 
 
 class Interrupted(Exception):
@@ -350,33 +359,31 @@ def _manifest(state: SearchState, plan: IndexPlan, directory: Path, delta: Path
     superseded: dict[str, dict[str, object]] = {}
     twins: dict[str, dict[str, object]] = {}  # in a part and, the same, in the delta
     totals: dict[str, dict[str, int]] = {}
-    for part in state.parts:
-        gone = set(plan.superseded.get(part.name, ()))
-        for path, page in part.pages.items():
+    for part in state.parts:  # what each part counts, less what the delta replaced
+        _count(totals, part.counts, 1)
+        for path in plan.superseded.get(part.name, ()):
+            page, now = part.pages[path], state.delta.get(path)
             if not page.id:
                 continue
             filters = {k: list(v) for k, v in page.filters.items()}
-            now = state.delta.get(path)
-            if path in gone and now is not None and now.id == page.id:
+            if now is not None and now.id == page.id:
                 twins[page.id] = filters  # its bytes changed, not what search reads of it
-            elif path in gone:
-                superseded[page.id] = filters
             else:
-                _count(totals, page.filters)
-    for page in state.delta.values():
-        if page.id:
-            _count(totals, page.filters)
+                superseded[page.id] = filters
+            _count(totals, facet_counts([page]), -1)
+    _count(totals, facet_counts(p for p in state.delta.values() if p.id), 1)
     return {"version": 1, "parts": [part.name for part in state.parts], "vocab": vocab,
             "old": sorted(old), "superseded": superseded, "twins": twins,
-            "filters": {key: dict(sorted(values.items())) for key, values in
-                        sorted(totals.items())}}
+            "filters": {key: {value: count for value, count in sorted(values.items()) if count}
+                        for key, values in sorted(totals.items())}}
 
 
-def _count(totals: dict[str, dict[str, int]], filters: Mapping[str, tuple[str, ...]]) -> None:
-    for key, values in filters.items():
-        counts = totals.setdefault(key, {})
-        for value in values:
-            counts[value] = counts.get(value, 0) + 1
+def _count(totals: dict[str, dict[str, int]], counts: Mapping[str, Mapping[str, int]],
+           sign: int) -> None:
+    for key, values in counts.items():
+        facet = totals.setdefault(key, {})
+        for value, count in values.items():
+            facet[value] = facet.get(value, 0) + sign * count
 
 
 def _commit(writer: OutputWriter, output_dir: Path, plan: IndexPlan,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 DELTA_SIZE = 200  # pages in the delta before a compaction (a tenth of a part, 5 at least):
@@ -57,6 +57,7 @@ class Part:
     name: str  # its bundle is pagefind/parts/<name>/
     low: str
     pages: Mapping[str, IndexedPage]  # output path -> as indexed
+    counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # facet -> value -> pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +166,8 @@ def _cold(now: Mapping[str, SearchPage], cap: int, keys: dict[str, str],
         parts.append((_name(serial + number), low, tuple(page.path for page in chunk)))
     return IndexPlan(parts=tuple(parts), keep=(), delta=(), superseded={}, keys=keys,
                      stamps=stamps, files=files, serial=serial + count,
-                     reason=f"{reason}: {_pages(len(ordered))} in {count} parts")
+                     reason=f"{reason}: {_pages(len(ordered))} in {count} "
+                            f"part{'' if count == 1 else 's'}")
 
 
 def _compact(state: SearchState, members: dict[str, list[str]],
@@ -210,7 +212,8 @@ def after_index(state: SearchState | None, plan: IndexPlan,
     """The state once `plan` was carried out: `indexed` holds each new part's pages."""
     kept = {part.name: part for part in state.parts} if state is not None else {}
     parts = [kept[name] for name in plan.keep]
-    parts += [Part(name, low, indexed[name]) for name, low, _ in plan.parts]
+    parts += [Part(name, low, indexed[name], facet_counts(indexed[name].values()))
+              for name, low, _ in plan.parts]
     parts.sort(key=lambda part: part.low)
     if parts:
         parts[0] = replace(parts[0], low="")
@@ -235,3 +238,14 @@ def refreshed(state: SearchState, plan: IndexPlan) -> SearchState:
                 for path, page in pages.items()}
     parts = tuple(replace(part, pages=update(part.pages)) for part in state.parts)
     return replace(state, parts=parts, delta=update(state.delta))
+
+
+def facet_counts(pages: Iterable[IndexedPage]) -> dict[str, dict[str, int]]:
+    """How many of the pages have each value of each filter."""
+    counts: dict[str, dict[str, int]] = {}
+    for page in pages:
+        for key, values in page.filters.items():
+            facet = counts.setdefault(key, {})
+            for value in values:
+                facet[value] = facet.get(value, 0) + 1
+    return counts

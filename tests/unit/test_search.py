@@ -296,7 +296,7 @@ def test_a_failed_index_is_made_on_the_next_build(tmp_path: Path,
 def test_a_deleted_bundle_is_made_again(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site")
     Builder(load_config(site), workers=1).build()
-    for path in (site / "output/pagefind").rglob("*.pf_fragment"):
+    for path in (site / "output/pagefind/parts").rglob("*.pf_meta"):
         os.unlink(path)
     assert Builder(load_config(site), workers=1).build().index is not None
     (site / "output" / search.MANIFEST).unlink()
