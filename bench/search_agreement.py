@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import gzip
 import json
 import os
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
@@ -310,46 +312,34 @@ def searching(browser: Any, base: str) -> Any:
 
 
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    from playwright.sync_api import sync_playwright
 
     out, oracle, times = build(args, work)
     pages = fragments(oracle)
     queries = make_queries(pages, args.queries, args.seed)
     urls = {f["id"]: f["url"] for bundle in [oracle, *folio_bundles(out)]
             for f in fragments(bundle)}  # page id -> URL, in every bundle
-    Handler.site, Handler.oracle = out, oracle
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                        args=ARGS)
+    with serving(out, oracle) as (browser, base):
+        page = searching(browser, base)
+        answers: list[dict[str, Any]] = []
+        for start in range(0, len(queries), 20):  # 20 queries an evaluate
+            answers += page.evaluate(RUN, [[q.text, q.filters]
+                                           for q in queries[start:start + 20]])
+        numbers = [n for n, answer in enumerate(answers) if any(differ(answer, urls))]
+        complete = {}
+        if numbers:  # again, in a page that first loaded every index chunk
             page = searching(browser, base)
-            answers: list[dict[str, Any]] = []
-            for start in range(0, len(queries), 20):  # 20 queries an evaluate
-                answers += page.evaluate(RUN, [[q.text, q.filters]
-                                               for q in queries[start:start + 20]])
-            numbers = [n for n, answer in enumerate(answers) if any(differ(answer, urls))]
-            complete = {}
-            if numbers:  # again, in a page that first loaded every index chunk
-                page = searching(browser, base)
-                page.evaluate(COMPLETE, [sorted({w for b in folio_bundles(out)
-                                                 for w in chunk_words(b)}), chunk_words(oracle)])
-                complete = dict(zip(numbers, page.evaluate(
-                    RUN, [[queries[n].text, queries[n].filters] for n in numbers]), strict=True))
-            hits = sorted((len(a["oracle"]), q.text, q.kind)
-                          for q, a in zip(queries, answers, strict=True) if a["oracle"])
-            words = [next(h[1] for h in hits if h[2] == "rare"),  # fewest results
-                     next(h[1] for h in reversed(hits) if h[2] == "common")]  # most
-            first = [sorted((first_search(browser, base, word, kind, oracle) for _ in range(3)),
-                            key=lambda row: row["ms_to_first_results"])[1]  # the median of 3
-                     for word, kind in zip(words, ("rare", "common"), strict=True)
-                     for oracle in (False, True)]
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+            page.evaluate(COMPLETE, [sorted({w for b in folio_bundles(out)
+                                             for w in chunk_words(b)}), chunk_words(oracle)])
+            complete = dict(zip(numbers, page.evaluate(
+                RUN, [[queries[n].text, queries[n].filters] for n in numbers]), strict=True))
+        hits = sorted((len(a["oracle"]), q.text, q.kind)
+                      for q, a in zip(queries, answers, strict=True) if a["oracle"])
+        words = [next(h[1] for h in hits if h[2] == "rare"),  # fewest results
+                 next(h[1] for h in reversed(hits) if h[2] == "common")]  # most
+        first = [sorted((first_search(browser, base, word, kind, oracle) for _ in range(3)),
+                        key=lambda row: row["ms_to_first_results"])[1]  # the median of 3
+                 for word, kind in zip(words, ("rare", "common"), strict=True)
+                 for oracle in (False, True)]
     table, found = compare(queries, answers, urls, complete)
     manifest = json.loads((out / "pagefind/folio-search.json").read_text())
     return {"n": args.n, "seed": args.seed, "part_size": args.part_size,
@@ -357,27 +347,31 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "categories": table, "first_search": first, **found}
 
 
-def first_searches(out: Path, words: list[str]) -> list[dict[str, Any]]:
-    """Only a reader's first search (median of 3 fresh contexts) for each word, on a built
-    output (an archive too large for a single-index oracle)."""
+@contextlib.contextmanager
+def serving(site: Path, oracle: Path) -> Iterator[tuple[Any, str]]:
+    """Chromium, and the site (with the oracle under /oracle/) on a local server."""
     from playwright.sync_api import sync_playwright
 
-    Handler.site = Handler.oracle = out
+    Handler.site, Handler.oracle = site, oracle
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                         args=ARGS)
-            rows = [sorted((first_search(browser, base, word, "given", False)
-                            for _ in range(3)), key=lambda row: row["ms_to_first_results"])[1]
-                    for word in words]
+            yield browser, f"http://127.0.0.1:{server.server_address[1]}"
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    return rows
+
+
+def first_searches(out: Path, words: list[str]) -> list[dict[str, Any]]:
+    """Only a reader's first search (median of 3 fresh contexts) for each word, on a built
+    output (an archive too large for a single-index oracle)."""
+    with serving(out, out) as (browser, base):
+        return [sorted((first_search(browser, base, word, "given", False) for _ in range(3)),
+                       key=lambda row: row["ms_to_first_results"])[1] for word in words]
 
 
 def markdown(rows: list[dict[str, Any]]) -> str:
