@@ -61,6 +61,7 @@ def test_the_index_holds_article_text_and_term_names_not_the_attribution(demo: P
     build_site(demo)
     for url, content, filters, meta in searchable(demo / "output"):
         assert "Source and copyright" not in content, url  # the attribution block
+        assert "Originally published by" not in content, url  # nor the credit line
         assert not content.split(". ")[1].startswith("By "), url  # the byline
         for names in filters.values():  # each facet value is also a word of the page
             assert all(name in content for name in names), (url, names)
