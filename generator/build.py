@@ -259,8 +259,8 @@ class Builder:
             del site, jobs, content, fingerprints, prints, info, theme
             self._forget()
         manifest, search_index = self._index(cache, manifest, outputs, keys=self.search_keys)
-        if self.last is not None:
-            self.last.manifest = manifest if manifest is not None else self.last.manifest
+        if self.last is not None and manifest is not None:
+            self.last.manifest = manifest
         cache.put("manifest", manifest)
         cache.commit()
         return replace(report, seconds=time.perf_counter() - started, index=search_index)
@@ -298,10 +298,6 @@ class Builder:
             self.index_due = True  # the pages are newer than the index: it is still to do
             return manifest, None
 
-    def _index_is_current(self, cache: BuildCache, outputs: dict[str, OutputRecord],
-                          manifest: list[str] | None) -> bool:
-        return index_is_current(self.config, cache, outputs, manifest)
-
     def index_pending(self, stop: Callable[[], bool] | None = None
                       ) -> search.SearchIndex | None:
         """Make the search index that a build with `index_later` left to do, if any; when
@@ -328,7 +324,7 @@ class Builder:
         if inputs.newest_ns >= scanned_at - RACY_NS:
             return False  # an input changed around the last scan: its stat proves nothing
         out = str(self.config.output_path)
-        if self.config.search and not self._index_is_current(cache, previous, manifest):
+        if self.config.search and not index_is_current(self.config, cache, previous, manifest):
             return False
         return all(_intact(record, record.fingerprint, os.path.join(out, path))
                    for path, record in previous.items())

@@ -176,44 +176,40 @@ def index_site(output_dir: Path, plan: IndexPlan, state: SearchState | None,
     true while it runs; the output's index is then left as it was."""
     started = time.perf_counter()
     program = _program()
-    farms = output_dir.parent / f".{output_dir.name}.search-{os.getpid()}"
-    shutil.rmtree(farms, ignore_errors=True)
-    runner = _Runner(program, farms, stop, jobs)
-    try:
-        with OutputWriter(output_dir) as writer:
-            staged = writer.staging / SEARCH_DIR
-            for name, _, pages in plan.parts:  # (an empty page marked for search in each)
-                runner.add(name, staged / "parts" / name, lambda farm, pages=pages: (
-                    _link_pages(output_dir, farm, pages),
-                    _write_vocab(farm, VOCAB_URL, [], language)))
-            runner.run()
-            indexed = {name: _read_bundle(staged / "parts" / name, pages, plan.stamps,
-                                         plan.files)
-                       for name, _, pages in plan.parts}
-            all_words = {**{name: words[name] if name in words else _read_bundle(
-                             output_dir / SEARCH_DIR / "parts" / name, (), {}, {})[1]
-                             for name in plan.keep},
-                         **{k: v[1] for k, v in indexed.items()}}
-            union = sorted(set().union(*all_words.values())) if all_words else []
-            runner.add("delta", staged / "delta", lambda farm: (
-                _link_pages(output_dir, farm, plan.delta),
-                _write_vocab(farm, VOCAB_URL, union, language)))
-            directory_changed = state is None or plan.parts or \
-                set(plan.keep) != {part.name for part in state.parts}
-            if directory_changed:
-                runner.add("directory", staged, lambda farm: [
-                    _write_vocab(farm, f"{VOCAB_URL}{name}/", all_words.get(name, []),
-                                 language) for name in ["", *sorted(all_words)]])
-            runner.run()
-            delta_pages, _ = _read_bundle(staged / "delta", plan.delta, plan.stamps,
-                                           plan.files)
-            new_state = after_index(state, plan, {k: v[0] for k, v in indexed.items()},
-                                    delta_pages)
-            directory = staged if directory_changed else output_dir / SEARCH_DIR
-            manifest = _manifest(new_state, plan, directory, staged / "delta")
-            report = _commit(writer, output_dir, plan, manifest, previous, lock)
-    finally:
-        shutil.rmtree(farms, ignore_errors=True)
+    with OutputWriter(output_dir) as writer:  # the folders of pages go with its staging
+        runner = _Runner(program, writer.staging / ".search-farms", stop, jobs)
+        staged = writer.staging / SEARCH_DIR
+        for name, _, pages in plan.parts:  # (an empty page marked for search in each)
+            runner.add(name, staged / "parts" / name, lambda farm, pages=pages: (
+                _link_pages(output_dir, farm, pages),
+                _write_vocab(farm, VOCAB_URL, [], language)))
+        runner.run()
+        indexed = {name: _read_bundle(staged / "parts" / name, pages, plan.stamps,
+                                     plan.files)
+                   for name, _, pages in plan.parts}
+        all_words = {**{name: words[name] if name in words else _read_bundle(
+                         output_dir / SEARCH_DIR / "parts" / name, (), {}, {})[1]
+                         for name in plan.keep},
+                     **{k: v[1] for k, v in indexed.items()}}
+        union = sorted(set().union(*all_words.values())) if all_words else []
+        runner.add("delta", staged / "delta", lambda farm: (
+            _link_pages(output_dir, farm, plan.delta),
+            _write_vocab(farm, VOCAB_URL, union, language)))
+        directory_changed = state is None or plan.parts or \
+            set(plan.keep) != {part.name for part in state.parts}
+        if directory_changed:
+            runner.add("directory", staged, lambda farm: [
+                _write_vocab(farm, f"{VOCAB_URL}{name}/", all_words.get(name, []),
+                             language) for name in ["", *sorted(all_words)]])
+        runner.run()
+        delta_pages, _ = _read_bundle(staged / "delta", plan.delta, plan.stamps,
+                                       plan.files)
+        new_state = after_index(state, plan, {k: v[0] for k, v in indexed.items()},
+                                delta_pages)
+        directory = staged if directory_changed else output_dir / SEARCH_DIR
+        manifest = _manifest(new_state, plan, directory, staged / "delta")
+        shutil.rmtree(runner.farms, ignore_errors=True)  # never moved in with the bundles
+        report = _commit(writer, output_dir, plan, manifest, previous, lock)
     files, written, removed = report
     return Indexed(SearchIndex(files, written, removed, time.perf_counter() - started,
                                plan.reason, runner.runs), new_state, all_words)

@@ -51,18 +51,16 @@ def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | No
     did (None when nothing needed it). `keys` sorts the searchable pages (None: the pages
     indexed last time). Raises search.Interrupted when `stop()` turns true meanwhile."""
     pages_key = _pages_key(outputs)
-    if keys is None and cache.get("search") == pages_key and search.intact(
-            config.output_path, search.bundle_files(config.output_path, manifest)):
+    previous = search.bundle_files(config.output_path, manifest)
+    intact = search.intact(config.output_path, previous)
+    if keys is None and intact and cache.get("search") == pages_key:
         return manifest, None
     state = _load_state(cache)
-    previous = search.bundle_files(config.output_path, manifest)
     plan = plan_index(state, _search_pages(state, outputs, keys, config.output_path),
-                      part_size=config.search_part_size,
-                      bundles_intact=search.intact(config.output_path, previous))
+                      part_size=config.search_part_size, bundles_intact=intact)
     if plan.nothing:
-        if state is not None and any(plan.files[p] != page.file for p, page in
-                                     known_pages(state).items() if p in plan.files):
-            _store_state(cache, refreshed(state, plan), None)
+        if state is not None and (current := refreshed(state, plan)) is not state:
+            _store_state(cache, current, None)
         cache.put("search", pages_key)
         return manifest, None
     words = cache.get("search_words") if plan.keep else {}

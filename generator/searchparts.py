@@ -184,8 +184,8 @@ def _compact(state: SearchState, members: dict[str, list[str]],
         if part.name not in changed and len(mine) <= cap:
             keep.append(part.name)
             continue
-        pieces = max(1, math.ceil(len(mine) / cap))
-        size = math.ceil(len(mine) / pieces) if mine else 0
+        pieces = math.ceil(len(mine) / cap)
+        size = math.ceil(len(mine) / pieces)
         for number in range(pieces):
             chunk = mine[number * size:(number + 1) * size]
             low = part.low if number == 0 else now[chunk[0]].key
@@ -231,11 +231,17 @@ def known_pages(state: SearchState | None) -> dict[str, IndexedPage]:
 
 def refreshed(state: SearchState, plan: IndexPlan) -> SearchState:
     """The state with the files' sizes and mtimes of `plan` (their stamps as they were):
-    a page re-written to the same text is not read again next time."""
+    a page re-written to the same text is not read again next time. `state` itself when no
+    file changed."""
+    def stale(page: IndexedPage, path: str) -> bool:
+        return path in plan.files and plan.files[path] != page.file and \
+            plan.stamps[path] == page.stamp
+
     def update(pages: Mapping[str, IndexedPage]) -> dict[str, IndexedPage]:
-        return {path: page._replace(file=plan.files[path])
-                if path in plan.files and plan.stamps[path] == page.stamp else page
+        return {path: page._replace(file=plan.files[path]) if stale(page, path) else page
                 for path, page in pages.items()}
+    if not any(stale(page, path) for path, page in known_pages(state).items()):
+        return state
     parts = tuple(replace(part, pages=update(part.pages)) for part in state.parts)
     return replace(state, parts=parts, delta=update(state.delta))
 

@@ -10,8 +10,10 @@ from generator.searchparts import (
     SearchPage,
     SearchState,
     after_index,
+    known_pages,
     part_cap,
     plan_index,
+    refreshed,
     search_jobs,
 )
 
@@ -25,7 +27,8 @@ def pages(count: int, stamp: str = "1", start: int = 0) -> list[SearchPage]:
 def carry_out(state: SearchState | None, plan: IndexPlan) -> SearchState:
     """The state after indexing `plan` (ids made up from the paths)."""
     def indexed(paths: tuple[str, ...]) -> dict[str, IndexedPage]:
-        return {p: IndexedPage(plan.stamps[p], f"id-{p}", {"region": ("X",)}) for p in paths}
+        return {p: IndexedPage(plan.stamps[p], f"id-{p}", {"region": ("X",)}, plan.files[p])
+                for p in paths}
     return after_index(state, plan, {name: indexed(paths) for name, _, paths in plan.parts},
                        indexed(plan.delta))
 
@@ -142,3 +145,16 @@ def test_two_pagefind_runs_at_once_only_for_small_parts() -> None:
                                      for name, low, paths in small.parts))
     assert search_jobs(small, 2) == 2 and search_jobs(small, 1) == 1
     assert search_jobs(big, 2) == 1
+
+
+def test_a_page_rewritten_to_the_same_text_keeps_its_stamp_under_its_new_file() -> None:
+    now = [SearchPage(p.path, p.key, p.stamp, "10:1") for p in pages(12)]
+    state = built(now, part_size=10)
+    same = plan_index(state, now, part_size=10)
+    assert refreshed(state, same) is state  # nothing to note
+    rewritten = [SearchPage(p.path, p.key, p.stamp, "10:2") for p in now]
+    plan = plan_index(state, rewritten, part_size=10)
+    assert plan.nothing
+    after = refreshed(state, plan)
+    assert {page.file for page in known_pages(after).values()} == {"10:2"}
+    assert refreshed(after, plan) is after
