@@ -52,7 +52,7 @@ from generator.pagestore import (
     substitute,
 )
 from generator.render import render, render_all
-from generator.searchindex import index_is_current, search_keys, update_index
+from generator.searchindex import Unplanned, index_is_current, search_keys, update_index
 from generator.site import AssemblyMemo, syndication
 from generator.theme import Theme, load_theme
 from generator.writer import MARKER, OutputWriter, check_output_dir
@@ -436,7 +436,10 @@ class Builder:
         if self.config.search and rendered:
             stored_manifest = cache.get("manifest")
             manifest = stored_manifest if isinstance(stored_manifest, list) else None
-            manifest, index = self._index(cache, manifest, cache.output_records())
+            try:
+                manifest, index = self._index(cache, manifest, cache.output_records())
+            except Unplanned:  # the cache lost the search state: the long way plans it
+                return None
             cache.put("manifest", manifest)
         cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
                                                parsed.digest), parsed)
@@ -543,7 +546,8 @@ class Builder:
             last.jobs[index] = job
         last.outputs.update(outputs)
         last.inputs = None
-        manifest, search_index = self._index(cache, last.manifest, last.outputs)
+        manifest, search_index = self._index(cache, last.manifest, last.outputs,
+                                             keys=self.search_keys)
         if manifest is not None:
             last.manifest = manifest
             cache.put("manifest", manifest)

@@ -13,6 +13,7 @@ from generator.cache import BuildCache, OutputRecord
 from generator.config import SiteConfig
 from generator.pages import Job
 from generator.searchparts import (
+    Part,
     SearchPage,
     SearchState,
     known_pages,
@@ -20,6 +21,11 @@ from generator.searchparts import (
     refreshed,
     search_jobs,
 )
+
+
+class Unplanned(Exception):
+    """The searchable pages are not known (no search state, and no pages given): only a
+    build that plans the site's pages can bring the index up to date."""
 
 
 def search_keys(jobs: list[Job]) -> dict[str, str]:
@@ -49,13 +55,16 @@ def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | No
                  ) -> tuple[list[str] | None, search.SearchIndex | None]:
     """Index what changed: the output's new manifest (None if unknown) and what indexing
     did (None when nothing needed it). `keys` sorts the searchable pages (None: the pages
-    indexed last time). Raises search.Interrupted when `stop()` turns true meanwhile."""
+    indexed last time). Raises search.Interrupted when `stop()` turns true meanwhile, and
+    Unplanned when `keys` is None and the cache holds no search state."""
     pages_key = _pages_key(outputs)
     previous = search.bundle_files(config.output_path, manifest)
     intact = search.intact(config.output_path, previous)
     if keys is None and intact and cache.get("search") == pages_key:
         return manifest, None
     state = _load_state(cache)
+    if keys is None and state is None:
+        raise Unplanned()
     plan = plan_index(state, _search_pages(state, outputs, keys, config.output_path),
                       part_size=config.search_part_size, bundles_intact=intact)
     if plan.nothing:
@@ -80,8 +89,10 @@ def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | No
 def _load_state(cache: BuildCache) -> SearchState | None:
     """The search state the cache keeps (in three pieces), or None."""
     parts, delta, keys = (cache.get(f"search_{name}") for name in ("parts", "delta", "keys"))
-    if not (isinstance(parts, tuple) and isinstance(delta, dict) and isinstance(keys, dict)):
-        return None
+    if not (isinstance(parts, tuple) and len(parts) == 2 and isinstance(parts[0], tuple)
+            and all(isinstance(part, Part) for part in parts[0]) and isinstance(parts[1], int)
+            and isinstance(delta, dict) and isinstance(keys, dict)):
+        return None  # none yet, or not one this Folio wrote: the index is made anew
     return SearchState(parts[0], delta, keys, parts[1])
 
 

@@ -301,3 +301,23 @@ def test_a_deleted_bundle_is_made_again(tmp_path: Path) -> None:
     assert Builder(load_config(site), workers=1).build().index is not None
     (site / "output" / search.MANIFEST).unlink()
     assert Builder(load_config(site), workers=1).build().index is not None
+
+
+def test_a_search_state_the_cache_holds_in_another_shape_means_indexing_anew(
+        tmp_path: Path) -> None:
+    from generator.build import _parse_key
+    from generator.cache import BuildCache
+
+    site = small_site(tmp_path / "site")
+    config = load_config(site)
+    Builder(config, workers=1).build()
+    body = site / "content/articles/2021/03/a1.md"
+    for number, damaged in enumerate(((1, 2), ("x",), ((3,), 1))):
+        with BuildCache(site / ".folio-cache/build.sqlite", _parse_key(config)) as cache:
+            cache.put("search_parts", damaged)
+            cache.commit()
+        body.write_text(body.read_text() + f"\nMore {number}.\n")
+        report = Builder(load_config(site), workers=1).build()
+        assert report.index is not None and report.index.reason.startswith("no index yet")
+        assert any(f"More {number}" in content for _, content, _, _ in searchable(
+            site / "output"))
