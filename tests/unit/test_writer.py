@@ -217,3 +217,22 @@ def test_stale_files_of_a_known_previous_build_are_removed_without_a_walk(
     assert report.removed == 1
     assert not (output / "b").exists()  # emptied folders go too
     assert (output / "not-ours.txt").exists()  # only what the last build wrote is removed
+
+
+def test_a_killed_build_s_staging_folder_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    output = tmp_path / "output"
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+    orphan = tmp_path / f".output.staging-{finished.stdout.strip()}"  # its process is gone
+    (orphan / "a").mkdir(parents=True)
+    (orphan / "a/index.html").write_text("half a build")
+    living = tmp_path / f".output.staging-{os.getppid()}"  # a build still running
+    living.mkdir()
+    with OutputWriter(output) as writer:
+        writer.put("index.html", b"x")
+        writer.commit()
+    assert not orphan.exists() and living.exists()
+    assert (output / "index.html").read_bytes() == b"x"
