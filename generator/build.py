@@ -27,7 +27,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import parallel, search
-from generator.cache import CACHE_DIR, RACY_NS, BuildCache, OutputRecord, SourceRecord
+from generator.cache import (
+    CACHE_DIR,
+    RACY_NS,
+    BuildCache,
+    OutputRecord,
+    SourceRecord,
+    is_damage,
+    set_aside,
+)
 from generator.config import SiteConfig
 from generator.content import Parsed, SourceFile, digest, folders_unchanged, read_source
 from generator.errors import OutputError, Problem
@@ -132,6 +140,23 @@ class Builder:
         check_output_dir(self.config.output_path, self.config.root,
                          [self.config.content_path, self.config.static_path,
                           self.config.root / "templates", self.config.root / "themes"])
+        try:
+            return self._build(changed, remember, started)
+        except Exception as exc:
+            if self.cache_path is None or not is_damage(exc):
+                raise
+            reason = str(exc)
+        # a failed build leaves the output as it was: build it again without the cache
+        aside = set_aside(self.cache_path)
+        self.last = None
+        report = self._build(None, remember, started)
+        warning = Problem(f"the build cache could not be read ({reason}); it was moved to "
+                          f"{aside.name} and the site was built from scratch",
+                          path=self.cache_path.parent, hint="delete it when you like")
+        return replace(report, warnings=(warning, *report.warnings))
+
+    def _build(self, changed: Collection[Path] | None, remember: bool,
+               started: float) -> BuildReport:
         with parallel.few_collections(), BuildCache(self.cache_path, _parse_key(self.config)) \
                 as cache:
             if changed and self.last is not None:

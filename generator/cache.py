@@ -7,8 +7,10 @@
 - every page's job, its articles by reference, and every article's head (so `folio build`
   re-renders the pages an article's edit reaches without loading the site).
 
-A cache from another Folio version, another parse configuration, or one that cannot be read
-is discarded: the build then starts clean, never from wrong data.
+A cache from another Folio version or another parse configuration is discarded: the build
+then starts clean, never from wrong data. Every value kept as bytes carries a checksum; a
+cache whose file or values are damaged raises `CacheDamaged`, and the builder sets the file
+aside (`set_aside`) and builds again from scratch.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from generator import __version__
 if TYPE_CHECKING:
     from generator.pagestore import KeptPage
 
-SCHEMA = 10
+SCHEMA = 11
 CACHE_DIR = ".folio-cache"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -44,6 +46,7 @@ CREATE INDEX IF NOT EXISTS pages_tags ON pages (tags, path);
 CREATE TABLE IF NOT EXISTS heads (source TEXT PRIMARY KEY, article BLOB);
 CREATE TABLE IF NOT EXISTS shared (key TEXT PRIMARY KEY, value BLOB);
 """
+_SEAL = 8  # bytes of blake2b before each kept value
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's write may share its stat
 
 
@@ -59,6 +62,48 @@ class OutputRecord:
     fingerprint: str
     size: int
     mtime_ns: int
+
+
+class CacheDamaged(Exception):
+    """The cache file, or a value in it, is damaged (a crash, a bad disk, a sync tool)."""
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether an error from SQLite says the file itself is damaged or not a database."""
+    return isinstance(error, CacheDamaged) or (
+        isinstance(error, sqlite3.DatabaseError)
+        and getattr(error, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged cache file (and its journals) out of the way; returns the new name."""
+    aside = path.with_name(path.name + ".damaged")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").replace(f"{aside}{suffix}")
+    return aside
+
+
+def seal(blob: bytes) -> bytes:
+    """A value as kept: its checksum, then its bytes."""
+    return hashlib.blake2b(blob, digest_size=_SEAL).digest() + blob
+
+
+def unseal(kept: bytes) -> bytes:
+    """A kept value's bytes; CacheDamaged when they are not what was kept."""
+    blob = bytes(kept[_SEAL:])
+    if hashlib.blake2b(blob, digest_size=_SEAL).digest() != kept[:_SEAL]:
+        raise CacheDamaged("a value in the cache does not match its checksum")
+    return blob
+
+
+def _loads(kept: bytes) -> object:
+    try:
+        return pickle.loads(unseal(kept))
+    except CacheDamaged:
+        raise
+    except Exception as exc:  # sealed yet unreadable: written by a broken build
+        raise CacheDamaged(f"a value in the cache cannot be read ({exc})") from None
 
 
 class BuildCache:
@@ -80,8 +125,10 @@ class BuildCache:
             if stored is not None and stored[0] == self.key:
                 return db
             db.close()
-        except sqlite3.DatabaseError:
-            pass  # corrupt or foreign: start again
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            raise CacheDamaged(str(exc)) from None
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{self.path}{suffix}").unlink()
@@ -110,16 +157,11 @@ class BuildCache:
     # -- meta ------------------------------------------------------------------------------
     def get(self, key: str) -> object | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        try:
-            return pickle.loads(row[0])
-        except Exception:  # an unreadable entry is a miss, never an error
-            return None
+        return None if row is None else _loads(row[0])
 
     def put(self, key: str, value: object) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                        (key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
+                        (key, seal(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))))
 
     def _meta_int(self, key: str) -> int:
         value = self.get(key)
@@ -152,10 +194,8 @@ class BuildCache:
             marks = ",".join("?" * len(batch))
             for path, blob in self.db.execute(
                     f"SELECT path, parsed FROM sources WHERE path IN ({marks})", batch):
-                try:
-                    found[path] = pickle.loads(blob)
-                except Exception:
-                    continue
+                if blob is not None:
+                    found[path] = _loads(blob)
         return found
 
     def store_sources(self, entries: Iterable[tuple[str, SourceRecord, object | None]]) -> None:
@@ -168,8 +208,8 @@ class BuildCache:
                 self.db.execute("UPDATE sources SET size = ?, mtime_ns = ? WHERE path = ?",
                                 (record.size, record.mtime_ns, path))
             else:
-                blob = parsed if isinstance(parsed, bytes) else \
-                    pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL)
+                blob = seal(parsed if isinstance(parsed, bytes) else
+                            pickle.dumps(parsed, pickle.HIGHEST_PROTOCOL))
                 self.db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
                                 (path, record.size, record.mtime_ns, record.digest, blob))
 
@@ -205,16 +245,18 @@ class BuildCache:
         """Keep pages (replacing what was kept at their paths) and their own articles' heads."""
         pages = list(pages)
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
-                            ((p.output_path, p.own, _tags(p.refs), json.dumps(p.refs), p.blob)
-                             for p in pages))
+                            ((p.output_path, p.own, _tags(p.refs), json.dumps(p.refs),
+                              seal(p.blob)) for p in pages))
         self.store_heads((p.own, p.head) for p in pages if p.own is not None and p.head)
 
     def store_heads(self, heads: Iterable[tuple[str, bytes]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO heads VALUES (?, ?)", heads)
+        self.db.executemany("INSERT OR REPLACE INTO heads VALUES (?, ?)",
+                            ((source, seal(blob)) for source, blob in heads))
 
     def store_shared(self, objects: Iterable[tuple[str, bytes]]) -> None:
         self.db.execute("DELETE FROM shared")
-        self.db.executemany("INSERT INTO shared VALUES (?, ?)", objects)
+        self.db.executemany("INSERT INTO shared VALUES (?, ?)",
+                            ((key, seal(blob)) for key, blob in objects))
 
     def kept_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM pages").fetchone()[0])
@@ -222,7 +264,7 @@ class BuildCache:
     def kept_refs(self) -> Iterable[tuple[str, tuple[str, ...]]]:
         """(path, the articles it shows) of every kept page."""
         for path, refs in self.db.execute("SELECT path, refs FROM pages"):
-            yield path, tuple(json.loads(refs))
+            yield path, _refs(refs)
 
     def kept_paths(self) -> set[str]:
         return {path for (path,) in self.db.execute("SELECT path FROM pages")}
@@ -250,9 +292,9 @@ class BuildCache:
             for (path,) in paths:
                 own, refs, job = self.db.execute("SELECT own, refs, job FROM pages WHERE "
                                                  "path = ?", (path,)).fetchone()
-                shown = tuple(json.loads(refs))  # (any character may be in a path)
+                shown = _refs(refs)  # (any character may be in a path)
                 if source in shown:  # not just a tag alike
-                    found[path] = (path, own, shown, job)
+                    found[path] = (path, own, shown, unseal(job))
         return list(found.values())
 
     def heads(self, sources: Iterable[str]) -> dict[str, object]:
@@ -265,8 +307,7 @@ class BuildCache:
                 f"SELECT source, article FROM heads WHERE source IN ({','.join('?' * len(batch))})",
                 batch)
             for source, blob in rows:
-                with contextlib.suppress(Exception):
-                    found[source] = pickle.loads(blob)
+                found[source] = _loads(blob)
         return found
 
     def shared(self, key: str) -> object:
@@ -274,10 +315,20 @@ class BuildCache:
         row = self.db.execute("SELECT value FROM shared WHERE key = ?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
-        return pickle.loads(row[0])
+        return _loads(row[0])
 
     def commit(self) -> None:
         self.db.commit()
+
+
+def _refs(text: str) -> tuple[str, ...]:
+    try:
+        refs = json.loads(text)
+    except ValueError:
+        raise CacheDamaged("a kept page's list of articles cannot be read") from None
+    if not isinstance(refs, list) or not all(isinstance(ref, str) for ref in refs):
+        raise CacheDamaged("a kept page's list of articles cannot be read")
+    return tuple(refs)
 
 
 def _tags(sources: Iterable[str]) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TextIO
 
 from generator import __version__
-from generator.config import load_config
-from generator.errors import FolioError
+from generator.config import load_config, site_folder
+from generator.errors import FolioError, describe_failure, is_machine_fault
 from generator.scaffold import init_site
 
 PROGRESS_MIN_PAGES = 500
@@ -33,15 +33,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a fault of the machine, or a bug: the traceback on request
+        if args.debug:
+            raise
+        print(f"error: {describe_failure(exc)}", file=sys.stderr)
+        return 1 if is_machine_fault(exc) else 70
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="folio", description="Folio: build curated archives "
                                      "of republished articles into static sites.")
     parser.add_argument("--version", action="version", version=f"folio {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show Python's traceback when Folio fails unexpectedly")
+    common = argparse.ArgumentParser(add_help=False)  # --debug after the command works too
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help=argparse.SUPPRESS)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    build_cmd = commands.add_parser("build", help="build the site into its output folder")
+    build_cmd = commands.add_parser(
+        "build", parents=[common], help="build the site into its output folder")
     build_cmd.add_argument("site", nargs="?", default=".", help="site folder (default: .)")
     build_cmd.add_argument("--output", "-o", help="output folder (default: SITE/output)")
     build_cmd.add_argument("--base-url", help="override base_url, e.g. "
@@ -52,13 +63,15 @@ def _parser() -> argparse.ArgumentParser:
                            help="processes to render with (default: all CPUs)")
     build_cmd.add_argument("--no-cache", action="store_true",
                            help="ignore and do not write the build cache (.folio-cache/)")
-    build_cmd.set_defaults(command=_build)
+    build_cmd.set_defaults(command=_build, command_name="build")
 
-    init_cmd = commands.add_parser("init", help="create a new archive in DIR")
+    init_cmd = commands.add_parser(
+        "init", parents=[common], help="create a new archive in DIR")
     init_cmd.add_argument("site", metavar="DIR", help="folder to create (must be empty)")
     init_cmd.add_argument("--title", default="My archive", help="the archive's title")
     init_cmd.set_defaults(command=_init)
-    serve_cmd = commands.add_parser("serve", help="build, serve and rebuild on every change")
+    serve_cmd = commands.add_parser(
+        "serve", parents=[common], help="build, serve and rebuild on every change")
     serve_cmd.add_argument("site", nargs="?", default=".", help="site folder (default: .)")
     serve_cmd.add_argument("--host", default="127.0.0.1",
                            help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -68,9 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a browser")
     serve_cmd.add_argument("--poll", action="store_true",
                            help="poll for changes (network or container mounts)")
-    serve_cmd.set_defaults(command=_serve)
+    serve_cmd.set_defaults(command=_serve, command_name="serve")
 
-    check_cmd = commands.add_parser("check", help="check a built site: links, assets, "
+    check_cmd = commands.add_parser(
+        "check", parents=[common], help="check a built site: links, assets, "
                                     "attribution")
     check_cmd.add_argument("site", nargs="?", default=".", help="site folder (default: .)")
     check_cmd.add_argument("--output", "-o", help="the built site (default: SITE/output)")
@@ -78,10 +92,10 @@ def _parser() -> argparse.ArgumentParser:
                            "site's)")
     check_cmd.add_argument("--verbose", "-v", action="store_true",
                            help="also list the external links")
-    check_cmd.set_defaults(command=_check)
+    check_cmd.set_defaults(command=_check, command_name="check")
 
     import_cmd = commands.add_parser(
-        "import", help="turn collected article page dumps into article files",
+        "import", parents=[common], help="turn collected article page dumps into article files",
         description="Import article page dumps (files, or folders searched recursively for "
                     "*.txt and *.md) into content/articles/YYYY/MM/<slug>.md of a site.")
     import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH",
@@ -106,9 +120,7 @@ def _import(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from generator.build import build
 
-    site_dir = Path(args.site)
-    if not site_dir.is_dir():
-        raise FolioError(f"{site_dir}: no such site folder")
+    site_dir = site_folder(args.site, f"folio {args.command_name} my-archive")
     config = load_config(site_dir, base_url=args.base_url, drafts=args.drafts)
     if args.output:
         from dataclasses import replace
@@ -135,19 +147,15 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from generator.server.serve import serve
 
-    site_dir = Path(args.site)
-    if not site_dir.is_dir():
-        raise FolioError(f"{site_dir}: no such site folder")
+    site_dir = site_folder(args.site, f"folio {args.command_name} my-archive")
     return serve(site_dir, host=args.host, port=args.port, drafts=args.drafts,
-                 open_browser=args.open, poll=args.poll)
+                 open_browser=args.open, poll=args.poll, debug=args.debug)
 
 
 def _check(args: argparse.Namespace) -> int:
     from generator.check import check_site, load_site
 
-    site_dir = Path(args.site)
-    if not site_dir.is_dir():
-        raise FolioError(f"{site_dir}: no such site folder")
+    site_dir = site_folder(args.site, f"folio {args.command_name} my-archive")
     config = load_config(site_dir, base_url=args.base_url)
     output = Path(args.output) if args.output else config.output_path
     if not output.is_dir():

@@ -419,3 +419,18 @@ def _key_line(path: Path | None, dotted: str) -> int | None:
 def for_test(root: Path, **overrides: Any) -> SiteConfig:
     """A SiteConfig for tests: defaults with a few fields replaced."""
     return replace(SiteConfig(root=root), **overrides)
+
+
+def site_folder(given: str, example: str) -> Path:
+    """The site folder the user named; an error saying how to start when it is not one
+    (`example` shows the command with a site folder)."""
+    site_dir = Path(given)
+    if not site_dir.is_dir():
+        raise ConfigError(f"{site_dir}: no such site folder")
+    if not (site_dir / CONFIG_NAME).is_file() and not (site_dir / "content").is_dir():
+        shown = "this folder" if given == "." else str(site_dir)
+        raise ConfigError(Problem(
+            f"{shown} is not a Folio site: it has no {CONFIG_NAME} and no content/ folder",
+            hint=f"run it in the site's folder, or name it (`{example}`); start a new site "
+                 "with `folio init my-archive`"))
+    return site_dir

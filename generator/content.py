@@ -25,10 +25,30 @@ from generator.markdown import render, truncate_words
 from generator.model import Article, Page, Source
 from generator.urls import slugify
 
-try:  # the C loader is several times faster on large archives
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C: several times faster
+
+
+class BadDate(str):
+    """A YAML timestamp that is no day on the calendar (`2021-02-30`): kept as its text, with
+    the reason, for the field that reads it to report."""
+
+    reason = ""
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """PyYAML's safe loader, except that an impossible date becomes a `BadDate`, not a crash."""
+
+
+def _timestamp(loader: Any, node: yaml.Node) -> object:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        bad = BadDate(loader.construct_scalar(node))
+        bad.reason = str(exc)
+        return bad
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 PAGES_DIR = "pages"
 ARTICLE_KEYS = ("title", "date", "publisher", "source", "copyright", "summary", "slug", "draft")
@@ -152,6 +172,10 @@ class _Fields:
         if value is None or value == "":
             if required:
                 self.problem(key, "is missing", "add `date: YYYY-MM-DD`")
+            return None
+        if isinstance(value, BadDate):
+            self.problem(key, f"is not a date on the calendar: {value} ({value.reason})",
+                         "write a real date as YYYY-MM-DD")
             return None
         if isinstance(value, dt.date):
             return value

@@ -2,9 +2,55 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+_FAULT_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space, or build elsewhere with --output",
+    errno.EDQUOT: "your disk quota is used up: free some space, or build elsewhere",
+    errno.EROFS: "that file system is read-only: build elsewhere with --output",
+    errno.EACCES: "you may not write there: check the folder's permissions, or use --output",
+    errno.EPERM: "you may not write there: check the folder's permissions, or use --output",
+    errno.EMFILE: "too many files are open: raise the limit (ulimit -n) and try again",
+    errno.ENAMETOOLONG: "a file name is too long for this file system: shorten the slug",
+}
+
+
+_SQLITE_HINTS = {
+    "SQLITE_FULL": "the disk is full: free some space, or build with --no-cache",
+    "SQLITE_READONLY": "the site's .folio-cache/ cannot be written: build with --no-cache",
+    "SQLITE_CANTOPEN": "the site's .folio-cache/ cannot be opened: build with --no-cache",
+    "SQLITE_IOERR": "the disk could not be read or written: check it, or build with --no-cache",
+}
+
+
+def is_machine_fault(exc: BaseException) -> bool:
+    """A fault of the machine (disk, permissions, the cache's database), not a bug."""
+    return isinstance(exc, OSError | sqlite3.OperationalError)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """One line for an error that is not the user's input: a fault of the machine says
+    which file and what to do; anything else is a bug in Folio, to report."""
+    if isinstance(exc, sqlite3.OperationalError):
+        hint = _SQLITE_HINTS.get(getattr(exc, "sqlite_errorname", ""),
+                                 "build with --no-cache to go without it")
+        return f"the build cache (.folio-cache/) failed: {exc} ({hint})"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        hint = fault_hint(exc.errno)
+        return f"{where}{exc.strerror or exc}" + (f" ({hint})" if hint else "")
+    return (f"Folio failed unexpectedly ({type(exc).__name__}: {exc}). This is a bug: please "
+            "report it with the command you ran; run it again with --debug to see where it "
+            "happened")
+
+
+def fault_hint(code: int | None) -> str | None:
+    """What to do about an OS error of this number, when there is something to say."""
+    return _FAULT_HINTS.get(code or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +120,9 @@ class ThemeError(FolioError):
 
 class OutputError(FolioError):
     """Two outputs claim one path, or the output folder cannot be written."""
+
+
+def write_fault(exc: OSError, output_dir: Path, output_path: str) -> OutputError:
+    """An output file that could not be written, named as the user knows it."""
+    return OutputError(Problem(f"cannot write {output_path}: {exc.strerror or exc}",
+                               path=output_dir, hint=fault_hint(exc.errno)))

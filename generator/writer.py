@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.errors import OutputError, Problem
+from generator.errors import OutputError, Problem, fault_hint, write_fault
 
 MARKER = ".folio-output"
 KEEP = {".git"}  # never removed from the output root: people deploy by committing it
@@ -65,10 +65,15 @@ class OutputWriter:
         self.unchanged = 0
 
     def __enter__(self) -> OutputWriter:
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self._remove_orphans()
-        self.staging.mkdir(parents=True)
+        try:
+            if self.staging.exists():
+                shutil.rmtree(self.staging)
+            self._remove_orphans()
+            self.staging.mkdir(parents=True)
+        except OSError as exc:  # the files are staged beside the output: it must be writable
+            raise OutputError(Problem(
+                f"cannot write beside the output folder ({exc.strerror or exc})",
+                path=self.output_dir, hint=fault_hint(exc.errno))) from None
         return self
 
     def _remove_orphans(self) -> None:
@@ -132,8 +137,11 @@ class OutputWriter:
             same = False
         if not same:
             staged = self.staging / relative
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, staged)
+            try:
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, staged)
+            except OSError as exc:
+                raise write_fault(exc, self.output_dir, output_path) from None
         self.record(output_path, not same)
         return not same
 
@@ -245,8 +253,11 @@ def stage_bytes(output_dir: Path, staging: Path, output_path: str, data: bytes) 
     if _same_bytes(output_dir / relative, data):
         return False
     staged = staging / relative
-    staged.parent.mkdir(parents=True, exist_ok=True)
-    staged.write_bytes(data)
+    try:
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+    except OSError as exc:
+        raise write_fault(exc, output_dir, output_path) from None
     return True
 
 

@@ -10,20 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from generator.config import load_config
-from generator.errors import FolioError
+from generator.config import load_config, site_folder
 
 if TYPE_CHECKING:  # the importer loads only when `folio import` runs
     from generator.importer.batch import BatchReport, Outcome
 
 
 def run(args: argparse.Namespace) -> int:
-    site = Path(args.site)
-    if not site.is_dir():
-        raise FolioError(f"{site}: no such site folder")
+    site = site_folder(args.site, "folio import FILES --site my-archive")
     from generator.importer.batch import run_batch
 
     config = load_config(site)

@@ -2,24 +2,26 @@
 
 Threads: the HTTP server's, watchdog's, and one that debounces changes and runs builds one
 at a time. A failed build never stops the server: the last good site stays up and every
-page shows the problems until the next good build.
+page shows the problems until the next good build. The warnings a build prints are printed
+too, each once: again only when it went away and came back.
 """
 
 from __future__ import annotations
 
 import errno
+import socket
 import sys
 import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
 from generator.build import Builder, BuildReport
 from generator.config import SiteConfig, load_config
-from generator.errors import FolioError, Problem
+from generator.errors import FolioError, Problem, describe_failure
 from generator.server.changes import Debouncer, Kind, Watched, classify, only_stylesheets
 from generator.server.events import Broadcaster, Event
 from generator.server.http import Preview, PreviewServer
@@ -48,9 +50,32 @@ def bind(host: str, port: int, preview: Preview, *, exact: bool) -> PreviewServe
                 raise FolioError(f"cannot listen on {host}:{candidate}: {exc.strerror}") \
                     from None
     if exact:
-        raise PortInUse(Problem(f"port {port} on {host} is already in use",
-                                hint=f"stop the other server, or choose one: --port {port + 1}"))
+        free = free_port_after(host, port)
+        hint = f"stop the other server, or choose a free one: --port {free}" \
+            if free is not None else "stop the other server, or choose another --port"
+        raise PortInUse(Problem(f"port {port} on {host} is already in use", hint=hint))
     raise PortInUse(f"ports {port}-{port + PORT_TRIES - 1} on {host} are all in use")
+
+
+def free_port_after(host: str, port: int) -> int | None:
+    """The first of the next PORT_TRIES ports that can be bound on host just now (each probe
+    is closed at once), or None: a suggestion that is known to work, not a guess."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for candidate in range(port + 1, min(port + PORT_TRIES, 65535) + 1):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+        return candidate
+    return None
+
+
+def fresh_warnings(shown: frozenset[str], current: Iterable[str]) -> list[str]:
+    """The warnings in `current` not in `shown` (what was printed for the last good build),
+    in order, each once."""
+    return [line for line in dict.fromkeys(current) if line not in shown]
 
 
 def problem_records(error: BaseException, root: Path) -> list[dict[str, object]]:
@@ -74,8 +99,9 @@ class Session:
     def __init__(self, site_dir: Path, *, drafts: bool, host: str, port: int,
                  exact_port: bool, poll: bool, out: TextIO = sys.stdout,
                  err: TextIO = sys.stderr, quiet_period: float = 0.05,
-                 index_delay: float = INDEX_DELAY) -> None:
+                 index_delay: float = INDEX_DELAY, debug: bool = False) -> None:
         self.site_dir, self.drafts, self.poll = site_dir.resolve(), drafts, poll
+        self.debug = debug  # print the traceback of an unexpected failure
         self.index_delay = index_delay
         self.out, self.err = out, err
         self.config = self._load_config()
@@ -87,6 +113,7 @@ class Session:
         self.observer = None
         self.threads: list[threading.Thread] = []
         self.builds = 0  # good builds since start, for tests
+        self.warned: frozenset[str] = frozenset()  # the last good build's warnings, as printed
 
     @property
     def url(self) -> str:
@@ -112,6 +139,7 @@ class Session:
             self.builder.index_later = True  # and show their pages before indexing them
             self._say(f"Built {report.articles} articles, {report.pages} pages "
                       f"in {time.perf_counter() - started:.2f} s")
+            self._warn(report)
         except FolioError as exc:
             self._problems(exc)
         self._watch()
@@ -179,12 +207,14 @@ class Session:
         except FolioError as exc:
             self._problems(exc)
             return
-        except Exception as exc:  # a bug must not take the preview down
-            traceback.print_exc(file=self.err)
+        except Exception as exc:  # a fault or a bug must not take the preview down
+            if self.debug:
+                traceback.print_exc(file=self.err)
             self._problems(exc)
             return
         self.builds += 1
         self._report(report, paths, time.perf_counter() - started)
+        self._warn(report)
         if report.written or report.removed or self.broadcaster.problems:
             if only_stylesheets(paths, self.watched):
                 self.broadcaster.publish(Event("css", {"version": self.broadcaster.version + 1}))
@@ -205,7 +235,8 @@ class Session:
             self._problems(exc)
             return
         except Exception as exc:
-            traceback.print_exc(file=self.err)
+            if self.debug:
+                traceback.print_exc(file=self.err)
             self._problems(exc)
             return
         if index is not None:
@@ -218,7 +249,8 @@ class Session:
         return bool(self.debouncer.pending) or self.debouncer.closed
 
     def _problems(self, error: BaseException) -> None:
-        text = error.format(self.config.root) if isinstance(error, FolioError) else str(error)
+        text = error.format(self.config.root) if isinstance(error, FolioError) \
+            else describe_failure(error)
         self._say(f"error: {text}", self.err)
         self.broadcaster.publish(Event("problems",
                                        {"problems": problem_records(error, self.config.root)}))
@@ -228,6 +260,16 @@ class Session:
         more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
         self._say(f"{names}{more} changed: rendered {report.rendered} pages, wrote "
                   f"{report.written}, removed {report.removed} in {seconds * 1000:.0f} ms")
+
+    def _warn(self, report: BuildReport) -> None:
+        """Print the build's warnings as `folio build` does, but only those not printed for
+        the last good build. Every report carries the site's whole warnings (the edit
+        shortcuts take only edits that leave them as they were, and report the last full
+        build's), so one that is missing went away."""
+        current = [f"warning: {w.format(self.config.root)}" for w in report.warnings]
+        for line in fresh_warnings(self.warned, current):
+            self._say(line, self.err)
+        self.warned = frozenset(current)
 
     def _say(self, text: str, stream: TextIO | None = None) -> None:
         print(text, file=stream or self.out, flush=True)
@@ -241,15 +283,17 @@ def _short(path: Path, root: Path) -> str:
 
 
 def serve(site_dir: Path, *, host: str = "127.0.0.1", port: int | None = None,
-          drafts: bool = False, open_browser: bool = False, poll: bool = False) -> int:
+          drafts: bool = False, open_browser: bool = False, poll: bool = False,
+          debug: bool = False) -> int:
     """Run the preview until Ctrl-C."""
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {host}: anyone who can reach this machine can read the "
               "preview", file=sys.stderr)
-    session = Session(site_dir, drafts=drafts, host=host, port=port or 8000,
-                      exact_port=port is not None, poll=poll)
-    if session.server.server_address[1] != (port or 8000):
-        print(f"Port {port or 8000} is in use; using {session.server.server_address[1]}.")
+    wanted = 8000 if port is None else port  # --port 0: whichever port is free
+    session = Session(site_dir, drafts=drafts, host=host, port=wanted,
+                      exact_port=port is not None, poll=poll, debug=debug)
+    if port is None and session.server.server_address[1] != wanted:
+        print(f"Port {wanted} is in use; using {session.server.server_address[1]}.")
     session.start()
     print(f"Serving {session.config.title} at {session.url} (Ctrl-C stops)", flush=True)
     if open_browser:

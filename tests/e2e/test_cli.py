@@ -1,4 +1,5 @@
-"""The command line as a user runs it: exit codes, what it prints, init then build."""
+"""The command line as a user runs it: exit codes, what it prints (`folio init`:
+test_init_and_deploy.py)."""
 
 from __future__ import annotations
 
@@ -14,31 +15,6 @@ from tests.sitekit import article_text, page
 def folio(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True,
                           text=True, cwd=cwd, timeout=120)
-
-
-def test_init_then_build_gives_a_working_site(tmp_path: Path) -> None:
-    site = tmp_path / "new-archive"
-    created = folio("init", str(site), "--title", 'The "Quoted" Archive')
-    assert created.returncode == 0, created.stderr
-    assert (site / "folio.toml").is_file() and (site / "templates").is_dir()
-    built = folio("build", str(site))
-    assert built.returncode == 0, built.stderr
-    assert "Built 1 articles" in built.stdout
-    home = page(site / "output", "/")
-    assert home.select_one(".site-title").get_text() == 'The "Quoted" Archive'
-    article_url = home.select_one(".card-title a")["href"]
-    article = page(site / "output", article_url)
-    assert article.select_one(".attribution-copyright") is not None
-    assert (site / "output/about/index.html").is_file()
-
-
-def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("mine")
-    result = folio("init", str(tmp_path))
-    assert result.returncode == 1
-    assert "not empty" in result.stderr
-    assert (tmp_path / "notes.txt").read_text() == "mine"
-    assert not (tmp_path / "folio.toml").exists()
 
 
 def test_build_reports_counts_and_then_unchanged(make_site) -> None:
@@ -101,17 +77,3 @@ def test_progress_bar_draws_on_a_terminal_only_for_large_builds() -> None:
     piped = io.StringIO()
     ProgressBar(piped)("rendering", 500, 1000)
     assert piped.getvalue() == ""
-
-
-def test_init_scaffolds_a_github_pages_workflow(tmp_path: Path) -> None:
-    import yaml
-
-    site = tmp_path / "archive"
-    assert folio("init", str(site)).returncode == 0
-    workflow = yaml.safe_load((site / ".github/workflows/pages.yml").read_text())
-    steps = workflow["jobs"]["build"]["steps"]
-    runs = [step.get("run", "") for step in steps]
-    assert any(r.startswith("folio build . --base-url") for r in runs)
-    assert any(step.get("uses", "").startswith("actions/upload-pages-artifact") for step in steps)
-    assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")
-    assert workflow["permissions"]["pages"] == "write"

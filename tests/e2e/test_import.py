@@ -19,9 +19,9 @@ SEED_URL = "/2017/09/video-syrian-army-advances-deep-inside-deir-ezzor-province-
 SEED_FILE = "content/articles/2017/09/" + SEED_URL.split("/")[-2] + ".md"
 
 
-def folio(*args: str) -> subprocess.CompletedProcess[str]:
+def folio(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, cwd=cwd)
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_import_a_folder_then_build(dumps: Path, site: Path) -> None:
 
     built = folio("build", str(site))
     assert built.returncode == 0, built.stderr
-    assert f"Built {len(GOOD) - len(DRAFTS) + 1} articles" in built.stdout
+    assert f"Built {len(GOOD) - len(DRAFTS)} articles" in built.stdout  # init's is a draft
     assert built.stderr.count("is missing (draft") == 2
     article = page(site / "output", SEED_URL)
     assert article.select_one("h1").get_text(strip=True).startswith("Video: Syrian Army")
@@ -132,8 +132,14 @@ def test_force_replaces_only_what_nobody_edited(dumps: Path, site: Path) -> None
 
 
 def test_bad_site_and_missing_input(tmp_path: Path) -> None:
+    (tmp_path / "folio.toml").write_text('title = "T"\n')
     result = folio("import", str(tmp_path / "nope.txt"), "--site", str(tmp_path))
     assert result.returncode == 1 and "missing: no such file or folder" in result.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = folio("import", str(tmp_path / "nope.txt"), cwd=elsewhere)  # no --site: "."
+    assert result.returncode == 1 and "this folder is not a Folio site" in result.stderr
+    assert "--site" in result.stderr and list(elsewhere.iterdir()) == []  # no content/ made
     result = folio("import", str(tmp_path), "--site", str(tmp_path / "no-site"))
     assert result.returncode == 1 and "no such site folder" in result.stderr
     assert folio("import").returncode == 2

@@ -75,6 +75,31 @@ def test_one_warning_per_merged_term_and_none_without_merges(config: SiteConfig)
     assert none == []
 
 
+def test_a_merge_warning_names_the_files_of_each_other_spelling(config: SiteConfig) -> None:
+    def at(article: Article, relative: str) -> Article:
+        return replace(article, source_path=config.root / relative)
+
+    oldest_first = [at(make_article("a", 1, regions=["Global Economy"]), "content/2017/a.md"),
+                    at(make_article("b", 2, regions=["global economy"]), "content/2017/b.md"),
+                    at(make_article("c", 3, regions=["Global economy!"]), "content/2017/c.md"),
+                    at(make_article("d", 4, regions=["global economy"]), "content/2017/d.md")]
+    (warning,) = plan_terms(config, regions(config), oldest_first)[1]
+    assert warning.message.endswith(
+        ": 'Global Economy' in content/2017/a.md; 'Global economy!' in content/2017/c.md")
+    assert "b.md" not in warning.message and "d.md" not in warning.message
+    assert str(config.root) not in warning.message
+
+
+def test_a_merge_warning_names_five_files_sorted_and_counts_the_rest(
+        config: SiteConfig) -> None:
+    minority = [make_article(f"m{n}", n + 1, regions=["EUROPE"]) for n in (8, 3, 6, 1, 7, 2, 5, 4)]
+    majority = [make_article(f"e{n}", 20 + n, regions=["Europe"]) for n in range(9)]
+    (warning,) = plan_terms(config, regions(config), minority + majority)[1]
+    assert warning.message.endswith("'EUROPE' in content/m1.md, content/m2.md, content/m3.md, "
+                                    "content/m4.md, content/m5.md and 3 more")
+    assert "m6.md" not in warning.message and "e0.md" not in warning.message
+
+
 def test_term_routes_use_the_sites_sub_path_and_pattern(tmp_path: Path) -> None:
     config = for_test(tmp_path, base_url="https://example.org/archive/")
     plans, _ = plan_terms(config, regions(config), [make_article("a", 1, regions=["Europe"])])
