@@ -232,7 +232,7 @@ class Builder:
             if "article" in job.context)
         templates = {job.templates for job in jobs}
         whole = {t: fingerprints.whole_lists(t) for t in templates}
-        with OutputWriter(config.output_path) as writer:
+        with OutputWriter(config.output_path, config.base_url) as writer:
             for index, job in enumerate(jobs):
                 if index not in todo_set:
                     writer.keep(job.route.output_path)

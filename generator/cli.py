@@ -12,8 +12,9 @@ from typing import TextIO
 
 from generator import __version__
 from generator.config import load_config, site_folder
-from generator.errors import FolioError, describe_failure, is_machine_fault
+from generator.errors import FolioError, Problem, describe_failure, is_machine_fault
 from generator.scaffold import init_site
+from generator.writer import built_for
 
 PROGRESS_MIN_PAGES = 500
 
@@ -160,6 +161,12 @@ def _check(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else config.output_path
     if not output.is_dir():
         raise FolioError(f"{output}: no such output folder (build the site first)")
+    recorded = built_for(output)
+    if recorded is not None and recorded != config.base_url:
+        raise FolioError(Problem(
+            f"{output} was built for {recorded}, not for {config.base_url}",
+            hint=f"build it for this address (`folio build --base-url {config.base_url}`), or "
+                 f"check it as built (`folio check --base-url {recorded}`)"))
     started = time.perf_counter()
     report = check_site(output.resolve(), config.base_url, load_site(config))
     label = os.path.relpath(output) if output.resolve().is_relative_to(Path.cwd()) \

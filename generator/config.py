@@ -416,6 +416,12 @@ def _key_line(path: Path | None, dotted: str) -> int | None:
     return fallback
 
 
+def declared_line(config: SiteConfig, dotted: str) -> int | None:
+    """The line of folio.toml that declares this dotted key, or None when the file does not
+    (a default applies)."""
+    return _key_line(config.root / CONFIG_NAME, dotted)
+
+
 def for_test(root: Path, **overrides: Any) -> SiteConfig:
     """A SiteConfig for tests: defaults with a few fields replaced."""
     return replace(SiteConfig(root=root), **overrides)

@@ -7,6 +7,7 @@ Every problem in a file is collected, so a curator sees them all in one build.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import os
 import re
@@ -52,6 +53,8 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 PAGES_DIR = "pages"
 ARTICLE_KEYS = ("title", "date", "publisher", "source", "copyright", "summary", "slug", "draft")
+FRONT_MATTER_LISTS = ("authors", "regions", "themes", "reports")
+NEAR_MISS = 0.8  # how alike a key must be to a known one to be taken for a misspelling
 _HANDLER = YAMLHandler()
 _COPYRIGHT_PREFIX = re.compile(r"^\s*(?:copyright\b\s*)?(?:©|\(c\))?\s*", re.IGNORECASE)
 
@@ -263,7 +266,7 @@ def parse_article(text: str, path: Path, config: SiteConfig,
     date = fields.date("date", meta.get("date"), required=True)
     draft = fields.flag("draft")
     names = {t.key: fields.names(t.key) for t in config.taxonomies if t.key not in PROVENANCE}
-    for key in ("authors", "regions", "themes", "reports"):
+    for key in FRONT_MATTER_LISTS:
         if key not in names and key in meta:
             fields.names(key)  # still a list, even when the site does not publish the taxonomy
     source = _source(fields, meta.get("source"))
@@ -285,6 +288,13 @@ def parse_article(text: str, path: Path, config: SiteConfig,
         names["publishers"] = (publisher,) if publisher and slugify(publisher) else ()
     summary = fields.text("summary", meta.get("summary"))
     slug_text = fields.text("slug", meta.get("slug"))
+    known = {*ARTICLE_KEYS, *FRONT_MATTER_LISTS, *names} - set(PROVENANCE)
+    misspelt = near_misses(meta, known, fm_text)
+    warnings.extend(Problem(f"is not a key Folio reads: did you mean '{meant}'?", path=path,
+                            line=line, key=key, hint=f"rename it `{meant}:`, or the article "
+                            f"has no {meant}") for meant, (key, line) in misspelt.items())
+    fields.problems = [_explained(problem, misspelt) for problem in fields.problems]
+    warnings = [_explained(problem, misspelt) for problem in warnings]
     # The file name is the slug (the importer writes <slug>.md): stable when a title is edited.
     slug = slugify(slug_text) if slug_text else slugify(path.stem) or slugify(title or "")
     if not slug:
@@ -298,7 +308,6 @@ def parse_article(text: str, path: Path, config: SiteConfig,
     else:
         rendered = render(body, allow_html=config.allow_html, typographer=config.typographer)
         html, lead, word_count = rendered.html, rendered.lead, rendered.word_count
-    known = {*ARTICLE_KEYS, *names}
     summary = summary or truncate_words(lead, config.summary_words)
     article = Article(
         source_path=path,
@@ -313,7 +322,7 @@ def parse_article(text: str, path: Path, config: SiteConfig,
         copyright=copyright_line,
         draft=draft,
         word_count=word_count,
-        extra={k: v for k, v in meta.items() if k not in known},
+        extra={k: v for k, v in meta.items() if k not in {*ARTICLE_KEYS, *names}},
         digest=digest(text.encode("utf-8")),
         meta_digest=digest(f"{fm_text}\0{summary}".encode()),
     )
@@ -390,6 +399,35 @@ def parse_page(text: str, path: Path, config: SiteConfig) -> Parsed:
                                                           "summary")},
     )
     return Parsed(page)
+
+
+def near_misses(meta: dict[str, Any], known: set[str],
+                fm_text: str) -> dict[str, tuple[str, int | None]]:
+    """Keys that look like a misspelt known key which the front matter lacks (`region:`,
+    `copyrigth:`, `Title:`): the key meant -> (the key written, its line). Other extra keys
+    are the curator's own and stay allowed."""
+    found: dict[str, tuple[str, int | None]] = {}
+    folded = {k.casefold(): k for k in sorted(known - set(meta))}
+    for key in meta:
+        if not isinstance(key, str) or key in known:
+            continue
+        word = key.casefold()
+        plural = {word + "s", word + "es", word[:-1] + "ies"} & set(folded)  # country
+        close = sorted(plural) or difflib.get_close_matches(word, list(folded), n=1,
+                                                            cutoff=NEAR_MISS)
+        if close and folded[close[0]] not in found:
+            found[folded[close[0]]] = (key, _key_line(fm_text, key))
+    return found
+
+
+def _explained(problem: Problem, misspelt: dict[str, tuple[str, int | None]]) -> Problem:
+    """A missing key's problem, told about the misspelling that explains it."""
+    top = (problem.key or "").split(".")[0]
+    if top not in misspelt or "missing" not in problem.message:
+        return problem
+    written, line = misspelt[top]
+    where = f"line {line} has" if line else "the front matter has"
+    return replace(problem, hint=f"{where} '{written}': did you mean '{top}'?")
 
 
 def _key_line(fm_text: str, key: str) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from generator.config import SiteConfig
+from generator.config import CONFIG_NAME, PROVENANCE, SiteConfig, declared_line
 from generator.errors import Problem
 from generator.model import Article, Page, Site, Taxonomy, YearArchive
 from generator.taxonomy import TermPlan, build_terms, plan_terms, term_refs
@@ -39,6 +39,7 @@ def assemble(
     for taxonomy in config.taxonomies:
         plans[taxonomy.key], merged = plan_terms(config, taxonomy, published)
         warnings.extend(merged)
+    warnings.extend(unused_taxonomies(config, plans, bool(published)))
     known = memo.articles if memo is not None and memo.config == config and \
         memo.plans == plans else {}
     made: dict[int, tuple[Article, Article, tuple[Problem, ...]]] = {}
@@ -85,6 +86,23 @@ def assemble(
         shown_pages.append(replace(page, url=r.url, output_path=r.output_path))
     return Site(config=config, articles=newest_first, pages=tuple(shown_pages),
                 taxonomies=taxonomies, years=years, warnings=tuple(warnings))
+
+
+def unused_taxonomies(config: SiteConfig, plans: dict[str, dict[str, TermPlan]],
+                      any_published: bool) -> list[Problem]:
+    """A warning for each taxonomy folio.toml declares that no published article uses (a
+    misspelt key in folio.toml or in every article): its index page would be empty."""
+    found = []
+    for taxonomy in config.taxonomies if any_published else ():
+        if taxonomy.key in PROVENANCE or plans[taxonomy.key]:
+            continue
+        line = declared_line(config, f"taxonomies.{taxonomy.key}")
+        if line is not None:
+            found.append(Problem(
+                f"no published article has `{taxonomy.key}:`, so its pages are empty",
+                path=config.root / CONFIG_NAME, line=line, key=f"taxonomies.{taxonomy.key}",
+                hint=f"add `{taxonomy.key}: [...]` to articles, or remove the taxonomy"))
+    return found
 
 
 def syndication(config: SiteConfig, article: Article, url: str,

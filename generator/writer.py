@@ -57,8 +57,9 @@ def check_output_dir(output_dir: Path, site_root: Path, sources: list[Path]) -> 
 class OutputWriter:
     """Collects a build's files in a staging folder, then commits them all at once."""
 
-    def __init__(self, output_dir: Path) -> None:
+    def __init__(self, output_dir: Path, base_url: str | None = None) -> None:
         self.output_dir = output_dir
+        self.base_url = base_url  # recorded in the marker (a build of the whole site)
         self.staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
         self.kept: set[str] = {MARKER}
         self.staged: list[str] = []
@@ -155,15 +156,16 @@ class OutputWriter:
         """Move staged files into place, then remove what this build did not produce: of the
         `previous` build's files when that list is known, else of everything in the folder.
         (A rebuild of a few pages passes remove_stale=False.)"""
-        marker_text = "This folder is written by Folio; stale files in it are removed.\n"
+        text = marker_text(self.base_url)
         if not self.output_dir.exists():  # first build: the staging folder becomes the output
-            (self.staging / MARKER).write_text(marker_text)
+            (self.staging / MARKER).write_text(text)
             self.output_dir.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging, self.output_dir)
             return WriteReport(len(self.staged), self.unchanged, 0)
         marker = self.output_dir / MARKER
-        if not marker.exists():
-            marker.write_text(marker_text)
+        if not marker.exists() or (self.base_url is not None and built_for(
+                self.output_dir) != self.base_url):
+            marker.write_text(text)
         ready: set[Path] = set()
         for relative in self.staged:
             target = self.output_dir / relative
@@ -221,6 +223,23 @@ class OutputWriter:
             with contextlib.suppress(OSError):  # not empty
                 os.rmdir(folder)
         return removed
+
+
+def marker_text(base_url: str | None) -> str:
+    """What the output's marker file says: that Folio owns the folder, and for which
+    base URL it was built (`folio check` compares)."""
+    text = "This folder is written by Folio; stale files in it are removed.\n"
+    return text + (f"base_url = {base_url}\n" if base_url is not None else "")
+
+
+def built_for(output_dir: Path) -> str | None:
+    """The base URL the output was last built for, when its marker records one."""
+    try:
+        lines = (output_dir / MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((line.split("=", 1)[1].strip() for line in lines
+                 if line.startswith("base_url =")), None)
 
 
 def _alive(pid: int) -> bool:

@@ -169,8 +169,10 @@ def test_a_link_outside_the_sub_path(tmp_path: Path,
     assert status == 1
     assert findings(lines) == [f'{output / ONE}: <a href="/2020/01/two/">: outside the '
                                "site's sub-path /archive/"]
-    status, lines = check(capsys, str(root), "--output", str(output))  # the wrong base_url
-    assert status == 1 and len(findings(lines)) > 50
+    status = main(["check", str(root), "--output", str(output)])  # the wrong base_url
+    captured = capsys.readouterr()
+    assert status == 1 and captured.out == ""  # one error instead of a finding per link
+    assert "was built for https://example.org/archive/" in captured.err
 
 
 def test_paths_are_shown_relative_to_the_current_folder(
@@ -210,3 +212,19 @@ def test_a_root_relative_link_written_in_an_article_under_a_sub_path(
     assert status == 1
     assert findings(lines) == [f'{root / "output" / TWO}: <a href="/2020/01/one/">: outside '
                                "the site's sub-path /archive/"]
+
+
+def test_an_output_built_for_another_address_is_one_clear_error(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", str(site), "-q", "--base-url", ARCHIVE]) == 0
+    capsys.readouterr()
+    status = main(["check", str(site)])
+    captured = capsys.readouterr()
+    assert status == 1 and captured.out == ""  # not a finding per link
+    [line] = captured.err.splitlines()
+    assert f"was built for {ARCHIVE}" in line and "--base-url" in line
+    status, lines = check(capsys, str(site), "--base-url", ARCHIVE)  # checked as built
+    assert status == 0 and findings(lines) == []
+    assert main(["build", str(site), "-q"]) == 0  # built again for its own address
+    status, lines = check(capsys, str(site))
+    assert status == 0 and findings(lines) == []

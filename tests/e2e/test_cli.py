@@ -77,3 +77,56 @@ def test_progress_bar_draws_on_a_terminal_only_for_large_builds() -> None:
     piped = io.StringIO()
     ProgressBar(piped)("rendering", 500, 1000)
     assert piped.getvalue() == ""
+
+
+def test_commands_in_a_folder_that_is_no_site_say_how_to_start(tmp_path: Path) -> None:
+    for command in (["build"], ["check"], ["serve"], ["import", "x.txt"]):
+        result = folio(*command, cwd=tmp_path)
+        assert result.returncode == 1, command
+        assert "this folder is not a Folio site" in result.stderr
+        assert "folio init" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no output/, .folio-cache/ or content/ left behind
+
+
+def test_an_impossible_date_names_the_file_and_line(make_site) -> None:
+    site = make_site({"content/articles/2020/01/one.md": article_text(title="One"),
+                      "content/articles/2020/01/two.md": article_text(title="Two").replace(
+                          "date: '2020-01-02'", "date: 2021-02-30")})
+    assert "date: 2021-02-30" in (site / "content/articles/2020/01/two.md").read_text()
+    result = folio("build", str(site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "content/articles/2020/01/two.md:3: 'date': is not a date on the calendar: " \
+           "2021-02-30 (day is out of range for month)" in result.stderr
+
+
+def test_an_unexpected_failure_is_a_short_bug_report(make_site, monkeypatch, capsys) -> None:
+    site = make_site({"content/articles/2020/01/one.md": article_text(title="One")})
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("generator.build.build", broken)
+    assert main(["build", str(site)]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("error: Folio failed unexpectedly (RuntimeError: a bug)")
+    assert "--debug" in err and "Traceback" not in err
+    try:
+        main(["build", str(site), "--debug"])
+    except RuntimeError as exc:
+        assert str(exc) == "a bug"  # the traceback is Python's own
+    else:
+        raise AssertionError("--debug should let the error through")
+
+
+def test_a_machine_fault_names_the_file_and_what_to_do(make_site, monkeypatch, capsys) -> None:
+    import errno
+
+    site = make_site({"content/articles/2020/01/one.md": article_text(title="One")})
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(site / "output/x"))
+
+    monkeypatch.setattr("generator.build.build", full)
+    assert main(["build", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {site / 'output/x'}: No space left on device (the disk is full" in err

@@ -524,3 +524,64 @@ def test_an_unchanged_body_keeps_its_rendering_and_a_changed_one_is_rendered(
 
 def _not_rendered(*args: object, **kwargs: object) -> None:
     raise AssertionError("the body was rendered again")
+
+
+# --- dates YAML reads but the calendar has not; misspelt keys (issue 13) -------------------
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("2020-13-45", "month must be in 1..12"),
+    ("2021-02-30", "day is out of range for month"),
+    ("2021-02-03 25:61:00", "hour must be in 0..23"),
+    ("0000-01-01", "year 0 is out of range"),
+])
+def test_impossible_calendar_dates_are_problems_on_their_line(
+        config: SiteConfig, value: str, reason: str) -> None:
+    problem = by_key(parse_bad(with_front(date=value), config), "date")
+    assert problem.line == 3 and problem.path == PATH
+    assert value in problem.message and reason in problem.message
+
+
+def test_an_impossible_source_date_is_a_problem_of_source_date(config: SiteConfig) -> None:
+    text = with_front(source="{name: South Front, date: 2021-02-30}")
+    problem = by_key(parse_bad(text, config), "source.date")
+    assert problem.line == 4 and "2021-02-30" in problem.message
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("region", "regions"), ("Author", "authors"), ("theme", "themes"), ("summery", "summary"),
+    ("reprots", "reports"), ("Title2", None), ("curator_note", None), ("subtitle", None),
+])
+def test_a_near_miss_of_a_contract_key_is_a_warning_naming_the_key_meant(
+        config: SiteConfig, written: str, meant: str | None) -> None:
+    parsed = parse_article(with_front(**{written: "[Europe]"}), PATH, config)
+    assert isinstance(parsed.item, Article)  # extra keys stay allowed
+    assert parsed.item.extra[written] == ["Europe"]
+    found = [w for w in parsed.warnings if w.key == written]
+    if meant is None:
+        assert found == []
+    else:
+        [warning] = found
+        assert warning.line == 6 and warning.path == PATH
+        assert f"did you mean '{meant}'" in warning.message
+
+
+def test_a_near_miss_of_a_key_the_article_has_is_the_curators_own(config: SiteConfig) -> None:
+    parsed = parse_article(with_front(publisher="GR", published="2020-01-01"), PATH, config)
+    assert parsed.warnings == ()
+
+
+def test_a_near_miss_of_a_configured_taxonomy_is_a_warning(tmp_path: Path) -> None:
+    config = for_test(tmp_path, taxonomies=(_taxonomy_config("countries"),))
+    parsed = parse_article(with_front(country="[Chile]"), PATH, config)
+    assert [w.key for w in parsed.warnings] == ["country"]
+    assert "'countries'" in parsed.warnings[0].message
+
+
+def test_a_misspelling_explains_the_missing_key_it_was_meant_for(config: SiteConfig) -> None:
+    text = with_front(copyright=None, copyrigth='"South Front, 2017"')
+    problem = by_key(parse_bad(text, config), "copyright")
+    assert "is missing" in problem.message
+    assert "line 5 has 'copyrigth'" in (problem.hint or "")
+    assert "did you mean 'copyright'" in (problem.hint or "")
+    draft = parse_article(with_front(copyright=None, copyrigth='"X"', draft="true"), PATH, config)
+    assert "'copyrigth'" in (by_key(draft.warnings, "copyright").hint or "")

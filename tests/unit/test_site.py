@@ -221,3 +221,26 @@ def test_a_memo_is_not_used_when_terms_or_the_configuration_change(tmp_path: Pat
     third = assemble(moved, renamed, [], memo=memo)
     assert third == assemble(moved, renamed, [])
     assert third.articles[0].url.startswith("/archive/")
+
+
+def test_a_declared_taxonomy_no_article_uses_is_a_warning_on_its_line(tmp_path: Path) -> None:
+    (tmp_path / "folio.toml").write_text('title = "T"\n\n[taxonomies.regions]\ntitle = "R"\n\n'
+                                         '[taxonomies.countries]\ntitle = "Countries"\n')
+    from generator.config import load_config
+
+    config = load_config(tmp_path)
+    site = assemble(config, [make_article("a", D(2020, 1, 1), regions=["Europe"])], [])
+    [warning] = [w for w in site.warnings if w.key == "taxonomies.countries"]
+    assert warning.path == tmp_path / "folio.toml" and warning.line == 6
+    assert not [w for w in site.warnings if w.key == "taxonomies.regions"]  # it is used
+    assert assemble(config, [], []).warnings == ()  # no article yet: nothing to say
+    with_draft = [make_article("a", D(2020, 1, 1), regions=["Europe"]),
+                  make_article("b", D(2020, 1, 1), draft=True, countries=["Chile"])]
+    assert [w.key for w in assemble(config, with_draft, []).warnings] == [
+        "taxonomies.countries"]  # a draft is not published
+
+
+def test_default_taxonomies_unused_are_not_warned_about(tmp_path: Path) -> None:
+    config = for_test(tmp_path)  # no folio.toml: the default taxonomies
+    site = assemble(config, [make_article("a", D(2020, 1, 1))], [])
+    assert site.warnings == ()
