@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _FAULT_HINTS = {
-    errno.ENOSPC: "the disk is full: free some space, or build elsewhere with --output",
-    errno.EDQUOT: "your disk quota is used up: free some space, or build elsewhere",
-    errno.EROFS: "that file system is read-only: build elsewhere with --output",
-    errno.EACCES: "you may not write there: check the folder's permissions, or use --output",
-    errno.EPERM: "you may not write there: check the folder's permissions, or use --output",
+    errno.ENOSPC: "the disk is full: free some space and run it again (a build can also go "
+                  "elsewhere with --output)",
+    errno.EDQUOT: "your disk quota is used up: free some space and run it again",
+    errno.EROFS: "that file system is read-only: use a writable folder (a build can go "
+                 "elsewhere with --output)",
+    errno.EACCES: "you may not write there: check the folder's permissions",
+    errno.EPERM: "you may not write there: check the folder's permissions",
     errno.EMFILE: "too many files are open: raise the limit (ulimit -n) and try again",
     errno.ENAMETOOLONG: "a file name is too long for this file system: shorten the slug",
 }
