@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import os
 import re
+import reprlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,7 +44,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 def _timestamp(loader: Any, node: yaml.Node) -> object:
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError) as exc:
+    except Exception as exc:  # no day on the calendar, or no date at all (!!timestamp x)
         bad = BadDate(loader.construct_scalar(node))
         bad.reason = str(exc)
         return bad
@@ -180,17 +181,23 @@ class _Fields:
             self.problem(key, f"is not a date on the calendar: {value} ({value.reason})",
                          "write a real date as YYYY-MM-DD")
             return None
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
+        if isinstance(value, str) and not isinstance(value, BadDate):
             try:
                 parsed = dt.datetime.fromisoformat(value.strip())
             except ValueError:
                 pass
             else:
-                has_time = "T" in value or ":" in value
-                return parsed if has_time else parsed.date()
-        self.problem(key, f"is not an ISO date: {value!r}", "write it as YYYY-MM-DD")
+                value = parsed if "T" in value or ":" in value else parsed.date()
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            try:
+                value.astimezone(dt.UTC)  # how dates are ordered
+            except OverflowError:
+                self.problem(key, f"is out of the calendar in UTC: {value.isoformat()}",
+                             "write a date from year 1 to 9999")
+                return None
+        if isinstance(value, dt.date):
+            return value
+        self.problem(key, f"is not an ISO date: {_shown(value)}", "write it as YYYY-MM-DD")
         return None
 
     def names(self, key: str) -> tuple[str, ...]:
@@ -201,7 +208,7 @@ class _Fields:
             self.problem(key, f"must be a list, not {_describe(value)}",
                          f"write `{key}: [{value}]`" if isinstance(value, str) else None)
             return ()
-        names = []
+        names: dict[str, None] = {}  # in order, each once
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, str | int | float):
                 self.problem(f"{key}[{index}]", f"must be a name, not {_describe(item)}",
@@ -209,10 +216,10 @@ class _Fields:
                 continue
             name = " ".join(str(item).split())
             if not slugify(name):
-                self.problem(f"{key}[{index}]", f"{name!r} has no letters or digits to name it by")
+                self.problem(f"{key}[{index}]",
+                             f"{_shown(name)} has no letters or digits to name it by")
                 continue
-            if name not in names:
-                names.append(name)
+            names.setdefault(name)
         return tuple(names)
 
     def flag(self, key: str) -> bool:
@@ -238,20 +245,61 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, str,
         return {}, "", text, [Problem("front matter is not closed", path=path, line=1,
                                       hint="end the YAML block with a line `---`")]
     try:
+        text.encode("utf-8")
         meta = yaml.load(fm_text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None  # fm starts at the end of line 1
-        reason = getattr(exc, "problem", None) or str(exc)
+        reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
         return {}, fm_text, body, [Problem(f"front matter is not valid YAML: {reason}",
                                            path=path, line=line,
                                            hint="check quotes, colons and indentation")]
+    except UnicodeEncodeError as exc:  # a lone surrogate: only from text made in Python
+        return {}, fm_text, body, [Problem(f"holds a character that is not text (at "
+                                           f"{exc.start})", path=path)]
+    except Exception as exc:  # PyYAML's constructors on a tag that does not fit (!!int foo)
+        return {}, fm_text, body, [Problem(
+            f"front matter cannot be read: {type(exc).__name__}: {_shown(str(exc))}",
+            path=path, hint="look for a value with an explicit tag (!!int, !!timestamp, …) "
+                            "that does not fit it, or a number thousands of digits long")]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         return {}, fm_text, body, [Problem("front matter must be a mapping of keys to values",
                                            path=path, line=2)]
+    oversized = _oversized(meta)
+    if oversized:
+        return {}, fm_text, body, [Problem(f"front matter is too big to publish: {oversized}",
+                                           path=path, hint="front matter holds short values; "
+                                           "put long text in the body")]
     return meta, fm_text, body, []
+
+
+MAX_VALUES = 100_000  # values in the front matter, each alias counted again where it is used
+MAX_DEPTH = 50  # lists and mappings inside each other
+MAX_INT_BITS = 10_000  # about 3,000 digits: Python refuses to print 4,300
+
+
+def _oversized(meta: dict[str, Any]) -> str | None:
+    """Why the front matter is too big to handle safely (aliases that expand a few lines into
+    millions of values, nesting deeper than pickling can go, numbers too long to print), or
+    None. Walks without recursion, and stops at the first limit passed."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(meta, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return f"more than {MAX_VALUES:,} values (YAML aliases expand where they are used)"
+        if depth > MAX_DEPTH:
+            return f"values nested more than {MAX_DEPTH} deep"
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            return "a number thousands of digits long"
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list | tuple | set):
+            stack.extend((item, depth + 1) for item in value)
+    return None
 
 
 def parse_article(text: str, path: Path, config: SiteConfig,
@@ -442,4 +490,14 @@ def _key_line(fm_text: str, key: str) -> int | None:
 def _describe(value: Any) -> str:
     kinds = {bool: "true/false", int: "a number", float: "a number", str: "text",
              list: "a list", dict: "a mapping", dt.date: "a date", dt.datetime: "a date"}
-    return f"{kinds.get(type(value), type(value).__name__)} ({value!r})"
+    return f"{kinds.get(type(value), type(value).__name__)} ({_shown(value)})"
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict = \
+    3, 80, 80, 6, 6
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: short, however big the value."""
+    return _SHORT.repr(value)

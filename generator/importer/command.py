@@ -36,31 +36,42 @@ def run(args: argparse.Namespace) -> int:
 def record(outcome: Outcome, dry_run: bool) -> dict[str, Any]:
     """The machine-readable record of one input."""
     return {
-        "input": str(outcome.input),
+        "input": shown(outcome.input),
         "status": outcome.status,
         "path": outcome.output.as_posix() if outcome.output is not None else None,
         "draft": outcome.draft,
-        "warnings": list(outcome.warnings),
+        "warnings": [shown(warning) for warning in outcome.warnings],
         "error": outcome.category if outcome.failed else None,
-        "message": outcome.message or None,
+        "message": shown(outcome.message) or None,
         "dry_run": dry_run,
     }
+
+
+def shown(text: object) -> str:
+    """Text that can be printed: the bytes of a file name that are not UTF-8 (Python keeps
+    them as lone surrogates, which a UTF-8 terminal or JSON reader refuses) as \\xNN."""
+    value = str(text)
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def print_report(report: BatchReport, out: TextIO, err: TextIO) -> None:
     """One line per input on `out`; failures and warnings on `err`, as `folio build` does."""
     for outcome in report.outcomes:
         if outcome.failed:
-            print(f"error: {outcome.input}: {outcome.category}: {outcome.message}", file=err)
+            line, stream = f"error: {outcome.input}: {outcome.category}: {outcome.message}", err
         elif outcome.status == "skipped" or outcome.output is None:
-            print(f"{outcome.status:<10} {outcome.input}: {outcome.message}", file=out)
+            line, stream = f"{outcome.status:<10} {outcome.input}: {outcome.message}", out
         else:
             draft = " (draft)" if outcome.draft else ""
             note = f" ({outcome.message})" if outcome.message else ""
-            print(f"{outcome.status:<10} {outcome.input} -> {outcome.output}{draft}{note}",
-                  file=out)
+            line = f"{outcome.status:<10} {outcome.input} -> {outcome.output}{draft}{note}"
+            stream = out
+        print(shown(line), file=stream)
         for warning in outcome.warnings:
-            print(f"warning: {outcome.input}: {warning}", file=err)
+            print(shown(f"warning: {outcome.input}: {warning}"), file=err)
     print(summary(report), file=out)
 
 
