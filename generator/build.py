@@ -31,13 +31,22 @@ from generator.cache import (
     CACHE_DIR,
     RACY_NS,
     BuildCache,
+    CacheUnwritable,
     OutputRecord,
     SourceRecord,
     is_damage,
+    is_unwritable,
     set_aside,
 )
 from generator.config import SiteConfig
-from generator.content import Parsed, SourceFile, digest, folders_unchanged, read_source
+from generator.content import (
+    Parsed,
+    ParseSettings,
+    SourceFile,
+    digest,
+    folders_unchanged,
+    read_source,
+)
 from generator.errors import OutputError, Problem
 from generator.fingerprint import FOREIGN_BODIES, Fingerprinter
 from generator.loading import (
@@ -140,20 +149,44 @@ class Builder:
         check_output_dir(self.config.output_path, self.config.root,
                          [self.config.content_path, self.config.static_path,
                           self.config.root / "templates", self.config.root / "themes"])
-        try:
-            return self._build(changed, remember, started)
-        except Exception as exc:
-            if self.cache_path is None or not is_damage(exc):
-                raise
-            reason = str(exc)
-        # a failed build leaves the output as it was: build it again without the cache
-        aside = set_aside(self.cache_path)
-        self.last = None
-        report = self._build(None, remember, started)
-        warning = Problem(f"the build cache could not be read ({reason}); it was moved to "
-                          f"{aside.name} and the site was built from scratch",
-                          path=self.cache_path.parent, hint="delete it when you like")
-        return replace(report, warnings=(warning, *report.warnings))
+        warnings: list[Problem] = []
+        while True:
+            try:
+                report = self._build(changed, remember, started)
+            except Exception as exc:
+                warning = self._without_cache(exc, again=bool(warnings))
+                if warning is None:
+                    raise
+                warnings.append(warning)
+                # a failed build leaves the output as it was: build it again from scratch
+                changed, self.last = None, None
+                continue
+            return replace(report, warnings=(*warnings, *report.warnings))
+
+    def _without_cache(self, exc: Exception, *, again: bool) -> Problem | None:
+        """When the cache failed the build: set a damaged one aside (the next build makes a
+        new one), or go on without one that cannot be written (or is damaged `again`); the
+        warning that says so. None when the error is not the cache's."""
+        path = self.cache_path
+        if path is None or not (is_damage(exc) or is_unwritable(exc)):
+            return None
+        # one short line, whatever the damaged file held
+        reason = "".join(c if c.isprintable() else "?" for c in str(exc))
+        reason = reason if len(reason) <= 120 else reason[:117] + "..."
+        if is_damage(exc) and not again:
+            try:
+                aside = set_aside(path)
+            except OSError as error:
+                exc = CacheUnwritable(f"{error.filename}: {error.strerror or error}")
+                reason = str(exc)
+            else:
+                return Problem(f"the build cache could not be read ({reason}); it was moved to "
+                               f"{aside.name} and the site was built from scratch",
+                               path=path.parent, hint="delete it when you like")
+        self.cache_path = None
+        return Problem(f"the build cache cannot be used ({reason}); the site was built without"
+                       " it", path=path.parent, hint="delete the folder" if is_damage(exc) else
+                       "make the folder writable, or build with --no-cache to go without it")
 
     def _build(self, changed: Collection[Path] | None, remember: bool,
                started: float) -> BuildReport:
@@ -245,6 +278,12 @@ class Builder:
                 writer.copy(output_path, source)
             if config.search:  # the index stays until it is made again after the commit
                 writer.adopt(search.bundle_files(config.output_path, manifest))
+            if manifest is not None:  # recorded first: a build killed while moving files
+                # in leaves none the next build does not know of (and so would never remove)
+                cache.put("manifest", sorted(set(manifest).union(writer.staged)))
+            if config.search:  # the index is behind the pages until it is made again
+                cache.put("search", None)
+            cache.commit()
             with self.lock:
                 written = writer.commit(previous=manifest)
             manifest = sorted(writer.kept)
@@ -396,6 +435,8 @@ class Builder:
         rest = rest_digest(self.config)
         if rest != stored.get("rest"):
             return None
+        if self.config.search and cache.get("search") is None:
+            return None  # the pages' index is still to be made (the build was killed)
         known = cache.source_stats()
         scanned_at = time.time_ns()
         stats = _quick_stats(known, cache)
@@ -703,9 +744,7 @@ def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:
 
 def _parse_key(config: SiteConfig) -> str:
     """What parsing depends on: a change here invalidates every cached parse."""
-    return digest(repr((config.allow_html, config.typographer, config.summary_words,
-                        [t.key for t in config.taxonomies], str(config.content_path))
-                       ).encode())
+    return ParseSettings.of(config).digest()
 
 
 def _intact(record: OutputRecord | None, fingerprint: str, path: str) -> bool:

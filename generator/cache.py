@@ -10,7 +10,9 @@
 A cache from another Folio version or another parse configuration is discarded: the build
 then starts clean, never from wrong data. Every value kept as bytes carries a checksum; a
 cache whose file or values are damaged raises `CacheDamaged`, and the builder sets the file
-aside (`set_aside`) and builds again from scratch.
+aside (`set_aside`) and builds again from scratch. A cache that cannot be created or
+written (`is_unwritable`: a read-only site folder, a full disk) is a warning too: the
+builder goes on without one.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ CREATE INDEX IF NOT EXISTS pages_tags ON pages (tags, path);
 CREATE TABLE IF NOT EXISTS heads (source TEXT PRIMARY KEY, article BLOB);
 CREATE TABLE IF NOT EXISTS shared (key TEXT PRIMARY KEY, value BLOB);
 """
+_UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_IOERR",
+               "SQLITE_PERM")  # (and their extended codes)
 _SEAL = 8  # bytes of blake2b before each kept value
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's write may share its stat
 
@@ -69,10 +73,26 @@ class CacheDamaged(Exception):
 
 
 def is_damage(error: BaseException) -> bool:
-    """Whether an error from SQLite says the file itself is damaged or not a database."""
+    """Whether an error from SQLite says the file itself is damaged or not a database (or a
+    text in it is not UTF-8: Python's sqlite3 says so without an SQLite error code)."""
     return isinstance(error, CacheDamaged) or (
         isinstance(error, sqlite3.DatabaseError)
-        and getattr(error, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+        and getattr(error, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB")) or (
+        isinstance(error, sqlite3.OperationalError)
+        and str(error).startswith("Could not decode to UTF-8"))
+
+
+class CacheUnwritable(Exception):
+    """The cache's folder or file cannot be created or written (a read-only site folder,
+    missing permissions, a full disk): the builder goes on without a cache."""
+
+
+def is_unwritable(error: BaseException) -> bool:
+    """Whether an error says the cache cannot be created, opened or written."""
+    if isinstance(error, CacheUnwritable):
+        return True
+    return isinstance(error, sqlite3.OperationalError) and getattr(
+        error, "sqlite_errorname", "").startswith(_UNWRITABLE)
 
 
 def set_aside(path: Path) -> Path:
@@ -118,7 +138,10 @@ class BuildCache:
     def _open(self) -> sqlite3.Connection:
         if self.path is None:
             return self._connect(":memory:")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheUnwritable(f"{exc.filename}: {exc.strerror or exc}") from None
         try:
             db = self._connect(str(self.path))
             stored = db.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
@@ -129,9 +152,12 @@ class BuildCache:
             if not is_damage(exc):
                 raise
             raise CacheDamaged(str(exc)) from None
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{self.path}{suffix}").unlink()
+        try:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    Path(f"{self.path}{suffix}").unlink()
+        except OSError as exc:
+            raise CacheUnwritable(f"{exc.filename}: {exc.strerror or exc}") from None
         db = self._connect(str(self.path))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
         db.commit()

@@ -61,6 +61,27 @@ _COPYRIGHT_PREFIX = re.compile(r"^\s*(?:copyright\b\s*)?(?:©|\(c\))?\s*", re.IG
 
 
 @dataclass(frozen=True, slots=True)
+class ParseSettings:
+    """All that parsing a content file reads of the site's configuration: parse_article and
+    parse_page read the configuration only through this, so its digest is the cache key of
+    every parse (a change to any of it parses every file again)."""
+
+    allow_html: bool
+    typographer: bool
+    summary_words: int
+    taxonomies: tuple[str, ...]  # their front matter keys
+    content_path: Path
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> ParseSettings:
+        return cls(config.allow_html, config.typographer, config.summary_words,
+                   tuple(t.key for t in config.taxonomies), config.content_path)
+
+    def digest(self) -> str:
+        return digest(repr(self).encode())
+
+
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     """A content file found under content/: an article or a plain page."""
 
@@ -306,6 +327,7 @@ def parse_article(text: str, path: Path, config: SiteConfig,
                   reuse: Parsed | None = None) -> Parsed:
     """Parse and validate one article (see CONTENT.md); render its body (unless `reuse` was
     parsed from the same body: then its rendering is kept)."""
+    settings = ParseSettings.of(config)
     meta, fm_text, body, problems = split_front_matter(text, path)
     if problems:
         return Parsed(None, tuple(problems))
@@ -313,7 +335,7 @@ def parse_article(text: str, path: Path, config: SiteConfig,
     title = fields.text("title", meta.get("title"), required=True)
     date = fields.date("date", meta.get("date"), required=True)
     draft = fields.flag("draft")
-    names = {t.key: fields.names(t.key) for t in config.taxonomies if t.key not in PROVENANCE}
+    names = {key: fields.names(key) for key in settings.taxonomies if key not in PROVENANCE}
     for key in FRONT_MATTER_LISTS:
         if key not in names and key in meta:
             fields.names(key)  # still a list, even when the site does not publish the taxonomy
@@ -329,7 +351,7 @@ def parse_article(text: str, path: Path, config: SiteConfig,
         _attribution_missing(fields, warnings, "copyright", draft,
                              'add `copyright: "Name, YEAR"` (without "Copyright ©")')
     publisher = fields.text("publisher", meta.get("publisher"))
-    keys = {t.key for t in config.taxonomies}
+    keys = set(settings.taxonomies)
     if "sources" in keys:  # provenance: the attribution doubles as a way to browse
         names["sources"] = (source.name,) if source.name and slugify(source.name) else ()
     if "publishers" in keys:
@@ -354,9 +376,10 @@ def parse_article(text: str, path: Path, config: SiteConfig,
             isinstance(reuse.item, Article):
         html, lead, word_count = reuse.item.body_html, reuse.lead, reuse.item.word_count
     else:
-        rendered = render(body, allow_html=config.allow_html, typographer=config.typographer)
+        rendered = render(body, allow_html=settings.allow_html,
+                          typographer=settings.typographer)
         html, lead, word_count = rendered.html, rendered.lead, rendered.word_count
-    summary = summary or truncate_words(lead, config.summary_words)
+    summary = summary or truncate_words(lead, settings.summary_words)
     article = Article(
         source_path=path,
         title=title or "",
@@ -413,6 +436,7 @@ def _attribution_missing(fields: _Fields, warnings: list[Problem], key: str, dra
 
 def parse_page(text: str, path: Path, config: SiteConfig) -> Parsed:
     """Parse a plain page (content/pages/…): title and body, no attribution needed."""
+    settings = ParseSettings.of(config)
     meta, fm_text, body, problems = split_front_matter(text, path)
     if problems:
         return Parsed(None, tuple(problems))
@@ -428,7 +452,7 @@ def parse_page(text: str, path: Path, config: SiteConfig) -> Parsed:
         fields.problem("menu", f"must be a number (its place in the menu) or true, not {menu!r}")
         menu = None
     slug_text = fields.text("slug", meta.get("slug"))
-    pages_root = config.content_path / PAGES_DIR
+    pages_root = settings.content_path / PAGES_DIR
     relative = path.relative_to(pages_root).with_suffix("") if path.is_relative_to(
         pages_root) else Path(path.stem)
     parts = [slugify(p) for p in relative.parts]
@@ -438,10 +462,10 @@ def parse_page(text: str, path: Path, config: SiteConfig) -> Parsed:
     summary = fields.text("summary", meta.get("summary"))
     if fields.problems:
         return Parsed(None, tuple(fields.problems))
-    rendered = render(body, allow_html=config.allow_html, typographer=config.typographer)
+    rendered = render(body, allow_html=settings.allow_html, typographer=settings.typographer)
     page = Page(
         source_path=path, title=title or "", slug=slug, body_html=rendered.html,
-        summary=summary or truncate_words(rendered.lead, config.summary_words),
+        summary=summary or truncate_words(rendered.lead, settings.summary_words),
         menu=menu, draft=draft, digest=digest(text.encode("utf-8")),
         extra={k: v for k, v in meta.items() if k not in ("title", "slug", "menu", "draft",
                                                           "summary")},

@@ -23,16 +23,18 @@ rewritten, stale ones removed, and a run that fails or is stopped leaves the ind
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+import zlib
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import OutputError, Problem
+from generator.errors import OutputError, Problem, fault_hint
 from generator.searchparts import (
     IndexedPage,
     IndexPlan,
@@ -176,7 +178,8 @@ def index_site(output_dir: Path, plan: IndexPlan, state: SearchState | None,
     true while it runs; the output's index is then left as it was."""
     started = time.perf_counter()
     program = _program()
-    with OutputWriter(output_dir) as writer:  # the folders of pages go with its staging
+    with _named_faults(output_dir), OutputWriter(output_dir) as writer:
+        # (the folders of pages Pagefind reads go with the writer's staging folder)
         runner = _Runner(program, writer.staging / ".search-farms", stop, jobs)
         staged = writer.staging / SEARCH_DIR
         for name, _, pages in plan.parts:  # (an empty page marked for search in each)
@@ -202,6 +205,8 @@ def index_site(output_dir: Path, plan: IndexPlan, state: SearchState | None,
                 _write_vocab(farm, f"{VOCAB_URL}{name}/", all_words.get(name, []),
                              language) for name in ["", *sorted(all_words)]])
         runner.run()
+        if directory_changed:  # one run's scripts, whole, are the other's
+            _check_scripts(staged, staged / "delta")
         delta_pages, _ = _read_bundle(staged / "delta", plan.delta, plan.stamps,
                                        plan.files)
         new_state = after_index(state, plan, {k: v[0] for k, v in indexed.items()},
@@ -213,6 +218,63 @@ def index_site(output_dir: Path, plan: IndexPlan, state: SearchState | None,
     files, written, removed = report
     return Indexed(SearchIndex(files, written, removed, time.perf_counter() - started,
                                plan.reason, runner.runs), new_state, all_words)
+
+
+@contextlib.contextmanager
+def _named_faults(output_dir: Path) -> Iterator[None]:
+    """An OS error while indexing (a full disk) as one line that says where the build
+    stands: the pages are written, the previous index stays."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(Problem(
+            f"the pages were written, but not the search index: {exc.strerror or exc}",
+            path=output_dir, hint=fault_hint(exc.errno) or "the previous index stays; fix "
+            "the problem and build again")) from None
+
+
+def _check_whole(bundle: Path) -> None:
+    """Pagefind exits 0 when it cannot write (a full disk), leaving files empty or cut
+    short: each file it wrote into `bundle` (not the bundles of other runs inside it) must
+    be whole: not empty, its compressed files complete, its entry JSON."""
+    for folder, dirs, names in os.walk(bundle):
+        if folder == str(bundle):
+            dirs[:] = [name for name in dirs if name not in ("parts", "delta")]
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                with open(path, "rb") as file:
+                    data = file.read()
+                if not data:
+                    raise ValueError("empty")
+                if name.endswith(".json"):
+                    json.loads(data)
+                elif ".pf_" in name or name.endswith(".pagefind"):
+                    gzip.decompress(data)
+            except (ValueError, EOFError, OSError, zlib.error):
+                raise _cut_short(bundle, path) from None
+
+
+def _check_scripts(directory: Path, other: Path) -> None:
+    """The scripts Pagefind wrote into two bundles of one run are the same bytes (a file cut
+    short by a full disk differs; the other bundle's copy is not kept)."""
+    for name in RUNTIME:
+        try:
+            same = (directory / name).read_bytes() == (other / name).read_bytes()
+        except OSError:
+            same = False
+        if not same:
+            raise _cut_short(directory, str(directory / name))
+
+
+def _cut_short(bundle: Path, path: str) -> Exception:
+    """The error for a file Pagefind left incomplete: a full disk, when it is (nearly) full."""
+    if shutil.disk_usage(bundle).free < 1 << 20:
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+    return OutputError(Problem(
+        f"Pagefind could not write the search index ({os.path.relpath(path, bundle)} is "
+        "incomplete)", hint="the pages were written; the search index is the previous one. "
+        "Check the disk, and build again"), title="Search index not built")
 
 
 def _program() -> Path:
@@ -240,7 +302,7 @@ class _Runner:
     def run(self) -> None:
         import subprocess  # here: most builds never run Pagefind
 
-        running: list[tuple[str, subprocess.Popen[str]]] = []
+        running: list[tuple[str, Path, subprocess.Popen[str]]] = []
         queue, self.queue = self.queue, []
         # the working folder and the environment are Pagefind's config sources: keep them
         # from changing the index
@@ -253,22 +315,23 @@ class _Runner:
                     farm.mkdir(parents=True)
                     fill(farm)
                     bundle.parent.mkdir(parents=True, exist_ok=True)
-                    running.append((name, subprocess.Popen(
+                    running.append((name, bundle, subprocess.Popen(
                         [str(self.program), "--site", str(farm), "--output-path", str(bundle),
                          "--quiet"], cwd=farm, env=env, stdout=subprocess.PIPE,
                         stderr=subprocess.PIPE, text=True)))
                     self.runs += 1
                 running = self._wait(running)
         finally:
-            for _, process in running:
+            for _, _, process in running:
                 process.kill()
                 process.communicate()
 
-    def _wait(self, running: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    def _wait(self, running: list[tuple[str, Path, object]]
+              ) -> list[tuple[str, Path, object]]:
         """Wait up to 50 ms for the first run to finish; check it; the runs still going."""
         import subprocess
 
-        name, process = running[0]
+        name, bundle, process = running[0]
         assert isinstance(process, subprocess.Popen)
         try:
             stdout, stderr = process.communicate(timeout=0.05)
@@ -285,6 +348,7 @@ class _Runner:
                 hint="the pages were written; the search index is the previous one. Fix the "
                      "problem and build again, or set search = false in folio.toml"),
                 title="Search index not built")
+        _check_whole(bundle)
         return running[1:]
 
 

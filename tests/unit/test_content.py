@@ -585,3 +585,30 @@ def test_a_misspelling_explains_the_missing_key_it_was_meant_for(config: SiteCon
     assert "did you mean 'copyright'" in (problem.hint or "")
     draft = parse_article(with_front(copyright=None, copyrigth='"X"', draft="true"), PATH, config)
     assert "'copyrigth'" in (by_key(draft.warnings, "copyright").hint or "")
+
+
+# --- what parsing reads of the configuration (issue 14) ------------------------------------
+
+def test_parsing_reads_only_the_parse_settings(tmp_path: Path) -> None:
+    """parse_article and parse_page see the configuration through ParseSettings alone, so its
+    digest (the cache key of every parse) covers all they read."""
+    from types import SimpleNamespace
+
+    from generator.content import ParseSettings
+
+    config = for_test(tmp_path)
+    narrow = SimpleNamespace(allow_html=config.allow_html, typographer=config.typographer,
+                             summary_words=config.summary_words,
+                             taxonomies=config.taxonomies, content_path=config.content_path)
+    wide = parse_article(CONTRACT_EXAMPLE, PATH, config)
+    assert parse_article(CONTRACT_EXAMPLE, PATH, narrow) == wide  # type: ignore[arg-type]
+    page = config.content_path / "pages/about.md"
+    assert parse_page("---\ntitle: About\n---\nUs.\n", page, narrow) == parse_page(  # type: ignore[arg-type]
+        "---\ntitle: About\n---\nUs.\n", page, config)
+    digests = {ParseSettings.of(c).digest() for c in (
+        config, replace(config, allow_html=not config.allow_html),
+        replace(config, typographer=not config.typographer),
+        replace(config, summary_words=config.summary_words + 1),
+        replace(config, taxonomies=config.taxonomies[:1]),
+        replace(config, content_dir="elsewhere"))}
+    assert len(digests) == 6
