@@ -75,6 +75,8 @@ from generator.theme import Theme, load_theme
 from generator.writer import MARKER, OutputWriter, check_output_dir
 
 Progress = Callable[[str, int, int], None]
+MOVED = ("the edit moves the article or changes its terms, attribution names or warnings, "
+         "so other pages change too")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,16 @@ class BuildReport:
     parsed: int = 0  # content files parsed (the rest came from the cache)
     rendered: int = 0  # pages rendered (the rest were known to be unchanged)
     index: search.SearchIndex | None = None  # the search index, when it was made anew
+    path: str = "full"  # which way the build went: one of PATHS
+    reason: str = ""  # why it went that way
+
+
+PATHS = {
+    "unchanged": "nothing changed since the last build",
+    "edit-from-cache": "re-rendered the pages showing the edited articles, from the cache",
+    "edit-in-memory": "re-rendered the pages showing the edited articles, from memory",
+    "full": "the whole pipeline (parsing and rendering only what changed)",
+}
 
 
 @dataclass(slots=True)
@@ -192,16 +204,22 @@ class Builder:
                started: float) -> BuildReport:
         with parallel.few_collections(), BuildCache(self.cache_path, _parse_key(self.config)) \
                 as cache:
+            why = "folio serve's first build loads the whole site" if remember else \
+                "the changes are not edits of known articles" if self.last is not None else \
+                "no build cache to start from"
             if changed and self.last is not None:
-                report = self._edit_in_memory(changed, cache, started)
-                if report is not None:
-                    return report
+                shortcut = self._edit_in_memory(changed, cache, started)
+                if isinstance(shortcut, BuildReport):
+                    return shortcut
+                why = shortcut
             if self.last is None and not remember and self.cache_path is not None:
-                report = self._edit_from_cache(cache, started)
-                if report is not None:
-                    return report
+                shortcut = self._edit_from_cache(cache, started)
+                if isinstance(shortcut, BuildReport):
+                    return shortcut
+                why = shortcut
             try:
-                return self._full(cache, started, remember)
+                report = self._full(cache, started, remember)
+                return replace(report, reason=report.reason or why)
             except BaseException:
                 self.last = None  # the next build starts from what is on disk
                 raise
@@ -231,7 +249,8 @@ class Builder:
             if isinstance(summary, tuple):
                 articles, pages, warnings = summary
                 return BuildReport(articles, pages, 0, pages, 0,
-                                   time.perf_counter() - started, warnings)
+                                   time.perf_counter() - started, warnings, path="unchanged",
+                                   reason="no input changed since the last build")
         # until this build succeeds, the cache vouches neither for the output nor for the
         # kept pages (_load commits the sources it parsed)
         cache.put("shortcut", None)
@@ -422,21 +441,24 @@ class Builder:
         return content
 
     # -- the shortcuts for edits that leave the site's shape as it was ------------------------
-    def _edit_from_cache(self, cache: BuildCache, started: float) -> BuildReport | None:
+    def _edit_from_cache(self, cache: BuildCache, started: float) -> BuildReport | str:
         """`folio build` after editing a few articles without changing where they go (date,
         slug, terms, draft and attribution's names as they were): re-render just the pages
         that show them, from the pages the cache keeps (generator/pagestore.py), without
-        loading the site. None when any other input changed, or the cache cannot vouch for
+        loading the site. Else why not: another input changed, or the cache cannot vouch for
         the last build."""
         stored = cache.get("shortcut")
-        if not isinstance(stored, dict) or stored.get("config") != repr(self.config) or \
-                not _output_is_there(self.config.output_path):
-            return None
+        if not isinstance(stored, dict):
+            return "the cache keeps no pages of a last good build"
+        if stored.get("config") != repr(self.config):
+            return "the configuration changed"
+        if not _output_is_there(self.config.output_path):
+            return "the output folder is not the last build's"
         rest = rest_digest(self.config)
         if rest != stored.get("rest"):
-            return None
+            return "a template, theme or static file changed"
         if self.config.search and cache.get("search") is None:
-            return None  # the pages' index is still to be made (the build was killed)
+            return "the last build's search index is still to be made"
         known = cache.source_stats()
         scanned_at = time.time_ns()
         stats = _quick_stats(known, cache)
@@ -444,12 +466,13 @@ class Builder:
         if stats is None:  # a folder changed: look for added and removed files
             stats = content_stats(self.config, folders)
         if known.keys() != stats.keys():
-            return None  # files were added or removed
+            return "content files were added or removed"
         changed = [key for key, stat in stats.items()
                    if known[key] != (stat.st_size, stat.st_mtime_ns)
                    or not cache.mtime_is_trustworthy(known[key][1])]
         if not changed or len(changed) > 20:
-            return None
+            return "no content file changed" if not changed else \
+                f"{len(changed)} content files changed (the shortcut takes up to 20)"
         old = cache.parsed(changed)
         heads = cache.heads(changed)
         edits: dict[str, tuple[Parsed, Article]] = {}
@@ -458,25 +481,25 @@ class Builder:
             before, kept = old.get(key), heads.get(key)
             if not isinstance(before, Parsed) or not isinstance(before.item, Article) or \
                     not isinstance(kept, Article):
-                return None
+                return f"{key} is not an article the cache knows"
             try:
                 data = Path(key).read_bytes()
             except OSError:
-                return None
+                return f"{key} cannot be read"
             if digest(data) == before.digest:
                 touched.append((key, before.digest))  # touched, not changed
                 continue
             parsed = read_source(SourceFile(Path(key), "article"), self.config, before)
             article = _reassembled(self.config, before, parsed, kept)
             if article is None:
-                return None
+                return f"{key}: {MOVED}"
             edits[key] = (parsed, article)
         summary = cache.get("summary")
         if not isinstance(summary, tuple) or cache.kept_count() != summary[1]:
-            return None  # not every page of the last build is kept
+            return "the cache does not keep every page of the last build"
         pages = self._pages_showing(cache, edits)
         if pages is None:
-            return None
+            return "the cache lacks a page or article the edit reaches"
         theme = load_theme(self.config, bytecode_cache=self._templates_cache())
         fingerprints = Fingerprinter(theme, stored["info"], repr(self.config),
                                      stored.get("templates"), stored.get("whole"))
@@ -489,7 +512,7 @@ class Builder:
                 todo.append((job, fingerprint))
         rendered = _render_or_none(todo, theme, stored["info"])
         if rendered is None:
-            return None
+            return "a template failed on a kept page (the whole build reports it)"
         with OutputWriter(self.config.output_path) as writer:
             for job, _, data in rendered:
                 writer.put(job.route.output_path, data)
@@ -505,7 +528,7 @@ class Builder:
             try:
                 manifest, index = self._index(cache, manifest, cache.output_records())
             except Unplanned:  # the cache lost the search state: the long way plans it
-                return None
+                return "the cache lost the search index's state"
             cache.put("manifest", manifest)
         cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
                                                parsed.digest), parsed)
@@ -522,7 +545,9 @@ class Builder:
         articles, count, warnings = summary
         return BuildReport(articles, count, written.written, count - written.written, 0,
                            time.perf_counter() - started, warnings, parsed=len(edits),
-                           rendered=len(rendered), index=index)
+                           rendered=len(rendered), index=index, path="edit-from-cache",
+                           reason=f"{len(edits)} article(s) edited in place" + (
+                               f", {len(touched)} saved unchanged" if touched else ""))
 
     @staticmethod
     def _pages_showing(cache: BuildCache, edits: dict[str, tuple[Parsed, Article]]
@@ -554,36 +579,37 @@ class Builder:
         return jobs
 
     def _edit_in_memory(self, changed: Collection[Path], cache: BuildCache,
-                        started: float) -> BuildReport | None:
+                        started: float) -> BuildReport | str:
         """`folio serve` after saves that leave the site's shape as it was (see
         `_reassembled`): re-render only the pages that show the edited articles and whose
-        fingerprint changed. None when the change needs the whole pipeline."""
+        fingerprint changed. Else why the change needs the whole pipeline."""
         last = self.last
         assert last is not None
         keys = {str(path) for path in changed}
         # a save also reports the article's folder as modified: that folder is not a change
         parents = {str(Path(key).parent) for key in keys if key in last.article_jobs}
         keys = {key for key in keys if not (key in parents and Path(key).is_dir())}
-        if not keys or not keys <= last.article_jobs.keys() or not last.kept or \
-                not _output_is_there(self.config.output_path):
-            return None
+        if not keys or not keys <= last.article_jobs.keys():
+            return "the changes are not edits of published articles"
+        if not last.kept or not _output_is_there(self.config.output_path):
+            return "the last build kept no pages, or its output folder is gone"
         edits: dict[str, tuple[Parsed, SourceRecord, Article]] = {}
         for key in keys:
             try:
                 stat = Path(key).stat()
             except OSError:
-                return None
+                return f"{key} cannot be read"
             old = self.parsed.get(key)
             parsed = read_source(SourceFile(Path(key), "article"), self.config, old)
             was = last.jobs[last.article_jobs[key]].context["article"]
             article = _reassembled(self.config, old, parsed, was) if old is not None else None
             if article is None:
-                return None
+                return f"{key}: {MOVED}"
             edits[key] = (parsed, SourceRecord(stat.st_size, stat.st_mtime_ns, parsed.digest),
                           article)
         showing = self._showing(cache)
         if showing is None:
-            return None
+            return "the cache lacks a page the edit reaches"
         new = {key: article for key, (_, _, article) in edits.items()}
         jobs: dict[int, Job] = {}
         todo: list[tuple[Job, str]] = []
@@ -596,7 +622,7 @@ class Builder:
                 todo.append((job, fingerprint))
         rendered = _render_or_none(todo, last.theme, last.info)
         if rendered is None:
-            return None
+            return "a template failed on a page the edit reaches (the whole build reports it)"
         with OutputWriter(self.config.output_path) as writer:
             for job, _, data in rendered:
                 writer.put(job.route.output_path, data)
@@ -629,6 +655,7 @@ class Builder:
             unchanged=len(last.jobs) - written.written, removed=0,
             seconds=time.perf_counter() - started, warnings=last.site.warnings,
             parsed=len(edits), rendered=len(rendered), index=search_index,
+            path="edit-in-memory", reason=f"{len(edits)} article(s) edited in place",
         )
 
     def _showing(self, cache: BuildCache) -> dict[str, list[int]] | None:

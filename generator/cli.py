@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                            "https://user.github.io/archive/")
     build_cmd.add_argument("--drafts", action="store_true", help="include draft articles")
     build_cmd.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    build_cmd.add_argument("--verbose", "-v", action="store_true",
+                           help="also say which way the build went, and why")
     build_cmd.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                            help="processes to render with (default: all CPUs)")
     build_cmd.add_argument("--no-cache", action="store_true",
@@ -119,7 +121,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from generator.build import build
+    from generator.build import PATHS, build
 
     site_dir = site_folder(args.site, f"folio {args.command_name} my-archive")
     config = load_config(site_dir, base_url=args.base_url, drafts=args.drafts)
@@ -138,6 +140,8 @@ def _build(args: argparse.Namespace) -> int:
               f"{report.pages} pages ({report.parsed} files read, {report.rendered} pages "
               f"rendered); {report.written} files written, {report.unchanged} unchanged, "
               f"{report.removed} removed in {report.seconds:.2f} s")
+        if args.verbose:
+            print(f"Build path: {report.path} ({PATHS[report.path]}): {report.reason}")
         if report.index is not None:
             index = report.index
             print(f"Search index: {index.reason}: {len(index.files)} files ({index.written} "

@@ -4,6 +4,7 @@ test_init_and_deploy.py)."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,17 @@ def test_a_machine_fault_names_the_file_and_what_to_do(make_site, monkeypatch, c
     assert main(["build", str(site)]) == 1
     err = capsys.readouterr().err
     assert f"error: {site / 'output/x'}: No space left on device (the disk is full" in err
+
+
+def test_verbose_says_which_way_the_build_went_and_why(make_site) -> None:
+    site = make_site({"content/articles/2020/01/one.md": article_text(title="One")})
+    for path in [site, *site.rglob("*")]:  # older than the cache's racy window
+        os.utime(path, (path.stat().st_atime - 3600, path.stat().st_mtime - 3600))
+    first = folio("build", str(site), "-v")
+    assert "Build path: full (the whole pipeline" in first.stdout
+    assert "Build path: unchanged (nothing changed since the last build): no input changed" \
+        in folio("build", str(site), "--verbose").stdout
+    one = site / "content/articles/2020/01/one.md"
+    one.write_text(one.read_text().replace("title: One", "title: Uno"))
+    assert "Build path: edit-from-cache" in folio("build", str(site), "-v").stdout
+    assert "Build path" not in folio("build", str(site)).stdout

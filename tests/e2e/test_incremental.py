@@ -295,28 +295,21 @@ def test_cli_title_edit_re_renders_from_kept_pages_without_loading_the_site(
     build(load_config(tmp_path), workers=1)
     archive.apply("title", 1)
     with monkeypatch.context() as patched:
-        patched.setattr(generator.build, "load_content", _must_not_run)
-        patched.setattr(generator.build, "assemble_parsed", _must_not_run)
         patched.setattr(generator.content, "render", _must_not_run)  # the body is as it was
         report = build(load_config(tmp_path), workers=1)
+    assert (report.path, report.reason) == ("edit-from-cache", "1 article(s) edited in place")
     assert report.parsed == 1
     assert 1 < report.rendered < report.pages  # its page, its neighbours', its lists
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
     assert build(load_config(tmp_path), workers=1).rendered == 0  # and the cache knows it
 
 
-def test_cli_date_edit_moves_the_article_the_long_way(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_date_edit_moves_the_article_the_long_way(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     build(load_config(tmp_path), workers=1)
-    archive.apply("date", 1)
-    calls = []
-    real = generator.build.assemble_parsed
-    monkeypatch.setattr(generator.build, "assemble_parsed",
-                        lambda *args: calls.append(1) or real(*args))
-    build(load_config(tmp_path), workers=1)
-    monkeypatch.undo()
-    assert calls == [1]
+    [moved] = archive.apply("date", 1)
+    report = build(load_config(tmp_path), workers=1)
+    assert report.path == "full" and report.reason.startswith(f"{moved}: the edit moves")
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
 
 
@@ -328,7 +321,8 @@ def test_cli_title_edit_with_a_kept_page_missing_takes_the_long_way(tmp_path: Pa
     with sqlite3.connect(tmp_path / ".folio-cache/build.sqlite") as db:
         db.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} LIMIT 3)")
     archive.apply("title", 0)
-    build(load_config(tmp_path), workers=1)
+    report = build(load_config(tmp_path), workers=1)
+    assert report.path == "full" and "the cache" in report.reason
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
 
 
@@ -342,10 +336,8 @@ def test_serve_title_edit_re_renders_the_pages_that_show_it_without_assembling(
     builder = Builder(load_config(tmp_path), workers=1)
     first = builder.build(remember=True)
     changed = archive.apply("title", 1)
-    with monkeypatch.context() as patched:
-        patched.setattr(generator.build, "assemble_parsed", _must_not_run)
-        report = builder.build(changed)
-    assert report.parsed == 1
+    report = builder.build(changed)
+    assert (report.path, report.parsed) == ("edit-in-memory", 1)
     assert 1 < report.rendered < first.pages
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
     report = builder.build(archive.apply("title", 1))  # the edited article's pages, again
@@ -396,7 +388,8 @@ def test_an_edit_after_the_output_was_deleted_rebuilds_the_whole_output(tmp_path
     build(load_config(tmp_path), workers=1)
     shutil.rmtree(tmp_path / "output")
     archive.apply("title", 1)
-    build(load_config(tmp_path), workers=1)
+    report = build(load_config(tmp_path), workers=1)
+    assert (report.path, report.reason) == ("full", "the output folder is not the last build's")
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
 
 
