@@ -36,6 +36,8 @@ from generator.cache import (
     SourceRecord,
     is_damage,
     is_unwritable,
+    output_intact,
+    record_output,
     set_aside,
 )
 from generator.config import SiteConfig
@@ -44,10 +46,10 @@ from generator.content import (
     ParseSettings,
     SourceFile,
     digest,
-    folders_unchanged,
+    quick_stats,
     read_source,
 )
-from generator.errors import OutputError, Problem
+from generator.errors import Problem
 from generator.fingerprint import FOREIGN_BODIES, Fingerprinter
 from generator.loading import (
     Content,
@@ -60,7 +62,7 @@ from generator.loading import (
     scan_inputs,
 )
 from generator.model import Article, Site
-from generator.pages import Job, SiteInfo, plan, site_info
+from generator.pages import Job, SiteInfo, check_collisions, plan, site_info
 from generator.pagestore import (
     keep_page,
     load_page,
@@ -70,7 +72,7 @@ from generator.pagestore import (
 )
 from generator.render import render, render_all
 from generator.searchindex import Unplanned, index_is_current, search_keys, update_index
-from generator.site import AssemblyMemo, syndication
+from generator.site import AssemblyMemo, reassemble
 from generator.theme import Theme, load_theme
 from generator.writer import MARKER, OutputWriter, check_output_dir
 
@@ -273,7 +275,7 @@ class Builder:
         if previous:  # what changed decides what is rendered
             prints = [fingerprints.job(job) for job in jobs]
             todo = [i for i, job in enumerate(jobs)
-                    if not _intact(previous.get(job.route.output_path), prints[i],
+                    if not output_intact(previous.get(job.route.output_path), prints[i],
                                    os.path.join(out, job.route.output_path))]
         else:  # everything is rendered: the workers fingerprint as they go
             prints, todo = [], list(range(len(jobs)))
@@ -309,7 +311,7 @@ class Builder:
         outputs = {}
         for index, job in enumerate(jobs):
             path = job.route.output_path
-            outputs[path] = _record(os.path.join(out, path), prints[index]) \
+            outputs[path] = record_output(os.path.join(out, path), prints[index]) \
                 if index in todo_set else previous[path]
         cache.replace_outputs(outputs)
         cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info,
@@ -409,7 +411,7 @@ class Builder:
         out = str(self.config.output_path)
         if self.config.search and not index_is_current(self.config, cache, previous, manifest):
             return False
-        return all(_intact(record, record.fingerprint, os.path.join(out, path))
+        return all(output_intact(record, record.fingerprint, os.path.join(out, path))
                    for path, record in previous.items())
 
     def _load(self, cache: BuildCache, inputs: Inputs) -> Content:
@@ -461,7 +463,7 @@ class Builder:
             return "the last build's search index is still to be made"
         known = cache.source_stats()
         scanned_at = time.time_ns()
-        stats = _quick_stats(known, cache)
+        stats = quick_stats(known, cache.get("folders"), cache.mtime_is_trustworthy)
         folders: dict[str, int] = {}
         if stats is None:  # a folder changed: look for added and removed files
             stats = content_stats(self.config, folders)
@@ -490,7 +492,7 @@ class Builder:
                 touched.append((key, before.digest))  # touched, not changed
                 continue
             parsed = read_source(SourceFile(Path(key), "article"), self.config, before)
-            article = _reassembled(self.config, before, parsed, kept)
+            article = reassemble(self.config, before, parsed, kept)
             if article is None:
                 return f"{key}: {MOVED}"
             edits[key] = (parsed, article)
@@ -508,7 +510,8 @@ class Builder:
         for job in pages:
             fingerprint = fingerprints.job(job)
             path = job.route.output_path
-            if not _intact(cache.output_record(path), fingerprint, os.path.join(out, path)):
+            if not output_intact(cache.output_record(path), fingerprint,
+                                 os.path.join(out, path)):
                 todo.append((job, fingerprint))
         rendered = _render_or_none(todo, theme, stored["info"])
         if rendered is None:
@@ -518,7 +521,7 @@ class Builder:
                 writer.put(job.route.output_path, data)
             with self.lock:
                 written = writer.commit(remove_stale=False)
-        cache.update_outputs({job.route.output_path: _record(
+        cache.update_outputs({job.route.output_path: record_output(
             os.path.join(out, job.route.output_path), fingerprint)
             for job, fingerprint, _ in rendered})
         index = None
@@ -602,7 +605,7 @@ class Builder:
             old = self.parsed.get(key)
             parsed = read_source(SourceFile(Path(key), "article"), self.config, old)
             was = last.jobs[last.article_jobs[key]].context["article"]
-            article = _reassembled(self.config, old, parsed, was) if old is not None else None
+            article = reassemble(self.config, old, parsed, was) if old is not None else None
             if article is None:
                 return f"{key}: {MOVED}"
             edits[key] = (parsed, SourceRecord(stat.st_size, stat.st_mtime_ns, parsed.digest),
@@ -632,7 +635,8 @@ class Builder:
         outputs = {}
         for job, fingerprint, _ in rendered:
             path = job.route.output_path
-            outputs[path] = _record(os.path.join(self.config.output_path, path), fingerprint)
+            outputs[path] = record_output(os.path.join(self.config.output_path, path),
+                                          fingerprint)
             last.prints[index_of[path]] = fingerprint
         for index, job in jobs.items():
             last.jobs[index] = job
@@ -703,63 +707,6 @@ def _output_is_there(output_dir: Path) -> bool:
     return os.path.isfile(os.path.join(output_dir, MARKER))
 
 
-def _quick_stats(known: dict[str, tuple[int, int]], cache: BuildCache
-                 ) -> dict[str, os.stat_result] | None:
-    """The stats of the content files the cache knows, when no content folder changed since
-    the last scan (so there is no other file); None when one did, or a file is gone."""
-    folders = cache.get("folders")
-    if not isinstance(folders, dict) or not folders or \
-            not folders_unchanged(folders, cache.mtime_is_trustworthy):
-        return None
-    if os.stat not in os.supports_dir_fd or not hasattr(os, "O_DIRECTORY"):  # not POSIX
-        try:
-            return {path: os.stat(path) for path in known}
-        except OSError:
-            return None
-    by_folder: dict[str, list[tuple[str, str]]] = {}
-    for path in known:
-        folder, name = os.path.split(path)
-        by_folder.setdefault(folder, []).append((path, name))
-    stats = {}
-    try:
-        for folder, files in by_folder.items():  # by name in an open folder: a quarter faster
-            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                for path, name in files:
-                    stats[path] = os.stat(name, dir_fd=fd)
-            finally:
-                os.close(fd)
-    except OSError:
-        return None
-    return stats
-
-
-def _reassembled(config: SiteConfig, before: Parsed, parsed: Parsed,
-                 kept: Article) -> Article | None:
-    """An edited article assembled as the whole site's assembly would, from what it was
-    (`kept`, its head); None when the edit changes the site's shape: where the article
-    goes or in which lists (date, slug, draft, the names it is filed under), its canonical
-    URL, or the site's warnings (problems of its own)."""
-    item, was = parsed.item, before.item
-    if parsed.problems or not isinstance(item, Article) or not isinstance(was, Article):
-        return None
-    if _shape(item) != _shape(was) or parsed.warnings != before.warnings:
-        return None
-    own: list[Problem] = []
-    canonical, noindex = syndication(config, item, kept.url, own)
-    then: list[Problem] = []
-    syndication(config, was, kept.url, then)
-    if own != then or (canonical, noindex) != (kept.canonical_url, kept.noindex):
-        return None
-    return replace(item, url=kept.url, output_path=kept.output_path, terms=kept.terms,
-                   canonical_url=canonical, noindex=noindex)
-
-
-def _shape(article: Article) -> tuple[object, ...]:
-    """What decides an article's place in the site: its route, its lists, their order."""
-    return (repr(article.date), article.slug, article.draft, repr(article.names))
-
-
 def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:
     """Whether a page other than an article's own shows article bodies or word counts."""
     lists = {job.templates for job in jobs if "article" not in job.context and "page"
@@ -767,43 +714,8 @@ def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:
     return any(fingerprints.template(templates)[1] for templates in lists)
 
 
-
-
 def _parse_key(config: SiteConfig) -> str:
     """What parsing depends on: a change here invalidates every cached parse."""
     return ParseSettings.of(config).digest()
 
 
-def _intact(record: OutputRecord | None, fingerprint: str, path: str) -> bool:
-    """The output exists as the last build left it, made from the same inputs."""
-    if record is None or record.fingerprint != fingerprint:
-        return False
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return False
-    return stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns
-
-
-def _record(path: str, fingerprint: str) -> OutputRecord:
-    stat = os.stat(path)
-    return OutputRecord(fingerprint, stat.st_size, stat.st_mtime_ns)
-
-
-def check_collisions(jobs: list[Job], static: dict[str, Path]) -> None:
-    """Two outputs at one path are an error that names both."""
-    claimed: dict[str, str] = {}
-    problems = []
-    for job in jobs:
-        path = job.route.output_path
-        if path in claimed:
-            problems.append(Problem(f"{job.origin} and {claimed[path]} both want {path}",
-                                    hint="give one of them another slug or URL pattern"))
-        else:
-            claimed[path] = job.origin
-    for path, source in static.items():
-        if path in claimed:
-            problems.append(Problem(f"static file {source} and {claimed[path]} both want "
-                                    f"{path}", hint="rename or remove the static file"))
-    if problems:
-        raise OutputError(problems, title="Two outputs at one path")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import pickle
 import sqlite3
 import sys
@@ -362,3 +363,20 @@ def _tags(sources: Iterable[str]) -> str:
     (a tenth of the paths' length; a page whose tag matches is checked by its paths)."""
     return " " + " ".join(hashlib.blake2b(s.encode(), digest_size=5).hexdigest()
                           for s in sources) + " "
+
+
+def output_intact(record: OutputRecord | None, fingerprint: str, path: str) -> bool:
+    """The output exists as the last build left it, made from the same inputs."""
+    if record is None or record.fingerprint != fingerprint:
+        return False
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns
+
+
+def record_output(path: str, fingerprint: str) -> OutputRecord:
+    """The record of an output file just written from inputs with this fingerprint."""
+    stat = os.stat(path)
+    return OutputRecord(fingerprint, stat.st_size, stat.st_mtime_ns)

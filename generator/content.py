@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import reprlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -525,3 +525,34 @@ _SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdi
 def _shown(value: Any) -> str:
     """A value as a message quotes it: short, however big the value."""
     return _SHORT.repr(value)
+
+
+def quick_stats(known: Iterable[str], folders: object, trustworthy: Callable[[int], bool]
+                ) -> dict[str, os.stat_result] | None:
+    """The stats of the `known` content files, when no content folder changed since the last
+    scan (`folders`: folder -> mtime then), so there is no other file; None when one did,
+    or a file is gone."""
+    if not isinstance(folders, dict) or not folders or \
+            not folders_unchanged(folders, trustworthy):
+        return None
+    if os.stat not in os.supports_dir_fd or not hasattr(os, "O_DIRECTORY"):  # not POSIX
+        try:
+            return {path: os.stat(path) for path in known}
+        except OSError:
+            return None
+    by_folder: dict[str, list[tuple[str, str]]] = {}
+    for path in known:
+        folder, name = os.path.split(path)
+        by_folder.setdefault(folder, []).append((path, name))
+    stats = {}
+    try:
+        for folder, files in by_folder.items():  # by name in an open folder: a quarter faster
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                for path, name in files:
+                    stats[path] = os.stat(name, dir_fd=fd)
+            finally:
+                os.close(fd)
+    except OSError:
+        return None
+    return stats

@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
+from generator.errors import OutputError, Problem
 from generator.model import Article, Site, Taxonomy, Term, YearArchive
 from generator.urls import Route, absolute, page_route, route, route_for
 
@@ -266,3 +268,22 @@ def _list_jobs(templates: tuple[str, ...], first: Route, items: Sequence[Any], p
         label = origin if number == 1 else f"{origin}, page {number}"
         jobs.append(Job(templates, page_route_, {**context, "paginator": paginator}, label))
     return jobs
+
+
+def check_collisions(jobs: list[Job], static: dict[str, Path]) -> None:
+    """Two outputs at one path are an error that names both."""
+    claimed: dict[str, str] = {}
+    problems = []
+    for job in jobs:
+        path = job.route.output_path
+        if path in claimed:
+            problems.append(Problem(f"{job.origin} and {claimed[path]} both want {path}",
+                                    hint="give one of them another slug or URL pattern"))
+        else:
+            claimed[path] = job.origin
+    for path, source in static.items():
+        if path in claimed:
+            problems.append(Problem(f"static file {source} and {claimed[path]} both want "
+                                    f"{path}", hint="rename or remove the static file"))
+    if problems:
+        raise OutputError(problems, title="Two outputs at one path")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from generator.config import CONFIG_NAME, PROVENANCE, SiteConfig, declared_line
+from generator.content import Parsed
 from generator.errors import Problem
 from generator.model import Article, Page, Site, Taxonomy, YearArchive
 from generator.taxonomy import TermPlan, build_terms, plan_terms, term_refs
@@ -119,3 +120,29 @@ def syndication(config: SiteConfig, article: Article, url: str,
                                 path=article.source_path, key="source.url",
                                 hint="add the original's address"))
     return own, policy == "noindex"
+
+
+def reassemble(config: SiteConfig, before: Parsed, parsed: Parsed,
+                 kept: Article) -> Article | None:
+    """An edited article assembled as the whole site's assembly would, from what it was
+    (`kept`, its head); None when the edit changes the site's shape: where the article
+    goes or in which lists (date, slug, draft, the names it is filed under), its canonical
+    URL, or the site's warnings (problems of its own)."""
+    item, was = parsed.item, before.item
+    if parsed.problems or not isinstance(item, Article) or not isinstance(was, Article):
+        return None
+    if shape(item) != shape(was) or parsed.warnings != before.warnings:
+        return None
+    own: list[Problem] = []
+    canonical, noindex = syndication(config, item, kept.url, own)
+    then: list[Problem] = []
+    syndication(config, was, kept.url, then)
+    if own != then or (canonical, noindex) != (kept.canonical_url, kept.noindex):
+        return None
+    return replace(item, url=kept.url, output_path=kept.output_path, terms=kept.terms,
+                   canonical_url=canonical, noindex=noindex)
+
+
+def shape(article: Article) -> tuple[object, ...]:
+    """What decides an article's place in the site: its route, its lists, their order."""
+    return (repr(article.date), article.slug, article.draft, repr(article.names))
