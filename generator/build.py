@@ -286,6 +286,15 @@ class Builder:
             if "article" in job.context)
         templates = {job.templates for job in jobs}
         whole = {t: fingerprints.whole_lists(t) for t in templates}
+        # recorded before anything is rendered (nothing the rendering keeps in the cache is
+        # committed before the output is): a build killed while moving files in leaves none
+        # the next build does not know of, and the index marked as behind the pages
+        if manifest is not None:
+            cache.put("manifest", sorted({*manifest, *static,
+                                          *(job.route.output_path for job in jobs)}))
+        if config.search:
+            cache.put("search", None)
+        cache.commit()
         with OutputWriter(config.output_path, config.base_url) as writer:
             for index, job in enumerate(jobs):
                 if index not in todo_set:
@@ -299,12 +308,6 @@ class Builder:
                 writer.copy(output_path, source)
             if config.search:  # the index stays until it is made again after the commit
                 writer.adopt(search.bundle_files(config.output_path, manifest))
-            if manifest is not None:  # recorded first: a build killed while moving files
-                # in leaves none the next build does not know of (and so would never remove)
-                cache.put("manifest", sorted(set(manifest).union(writer.staged)))
-            if config.search:  # the index is behind the pages until it is made again
-                cache.put("search", None)
-            cache.commit()
             with self.lock:
                 written = writer.commit(previous=manifest)
             manifest = sorted(writer.kept)

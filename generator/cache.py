@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
+from generator.errors import CacheFault
 
 if TYPE_CHECKING:
     from generator.pagestore import KeptPage
@@ -69,7 +70,7 @@ class OutputRecord:
     mtime_ns: int
 
 
-class CacheDamaged(Exception):
+class CacheDamaged(CacheFault):
     """The cache file, or a value in it, is damaged (a crash, a bad disk, a sync tool)."""
 
 
@@ -83,7 +84,7 @@ def is_damage(error: BaseException) -> bool:
         and str(error).startswith("Could not decode to UTF-8"))
 
 
-class CacheUnwritable(Exception):
+class CacheUnwritable(CacheFault):
     """The cache's folder or file cannot be created or written (a read-only site folder,
     missing permissions, a full disk): the builder goes on without a cache."""
 

@@ -13,8 +13,6 @@ from typing import TextIO
 from generator import __version__
 from generator.config import load_config, site_folder
 from generator.errors import FolioError, Problem, describe_failure, is_machine_fault
-from generator.scaffold import init_site
-from generator.writer import built_for
 
 PROGRESS_MIN_PAGES = 500
 
@@ -159,6 +157,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from generator.check import check_site, load_site
+    from generator.writer import built_for
 
     site_dir = site_folder(args.site, f"folio {args.command_name} my-archive")
     config = load_config(site_dir, base_url=args.base_url)
@@ -188,6 +187,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from generator.scaffold import init_site  # loaded only for `folio init`
+
     created = init_site(Path(args.site), title=args.title)
     print(f"Created a new archive in {args.site}:")
     for path in created:

@@ -359,7 +359,7 @@ def parse_article(text: str, path: Path, config: SiteConfig,
     summary = fields.text("summary", meta.get("summary"))
     slug_text = fields.text("slug", meta.get("slug"))
     known = {*ARTICLE_KEYS, *FRONT_MATTER_LISTS, *names} - set(PROVENANCE)
-    misspelt = near_misses(meta, known, fm_text)
+    misspelt = near_misses(meta, known, fm_text, {*FRONT_MATTER_LISTS, *names})
     warnings.extend(Problem(f"is not a key Folio reads: did you mean '{meant}'?", path=path,
                             line=line, key=key, hint=f"rename it `{meant}:`, or the article "
                             f"has no {meant}") for meant, (key, line) in misspelt.items())
@@ -473,8 +473,8 @@ def parse_page(text: str, path: Path, config: SiteConfig) -> Parsed:
     return Parsed(page)
 
 
-def near_misses(meta: dict[str, Any], known: set[str],
-                fm_text: str) -> dict[str, tuple[str, int | None]]:
+def near_misses(meta: dict[str, Any], known: set[str], fm_text: str,
+                lists: set[str]) -> dict[str, tuple[str, int | None]]:
     """Keys that look like a misspelt known key which the front matter lacks (`region:`,
     `copyrigth:`, `Title:`): the key meant -> (the key written, its line). Other extra keys
     are the curator's own and stay allowed."""
@@ -487,9 +487,30 @@ def near_misses(meta: dict[str, Any], known: set[str],
         plural = {word + "s", word + "es", word[:-1] + "ies"} & set(folded)  # country
         close = sorted(plural) or difflib.get_close_matches(word, list(folded), n=1,
                                                             cutoff=NEAR_MISS)
-        if close and folded[close[0]] not in found:
-            found[folded[close[0]]] = (key, _key_line(fm_text, key))
+        meant = folded[close[0]] if close else None
+        if meant is not None and meant not in found and \
+                _fits(meant, meta[key], lists, singular=bool(plural)):
+            found[meant] = (key, _key_line(fm_text, key))
     return found
+
+
+_TEXT_KEYS = ("title", "publisher", "copyright", "summary", "slug")
+
+
+def _fits(meant: str, value: Any, lists: set[str], *, singular: bool) -> bool:
+    """Whether a value could have been meant for this key (`published: 2020-01-01` was not
+    meant for `publisher`, `reporter: Jane` not for `reports`)."""
+    if meant in lists:
+        return isinstance(value, list) or (singular and isinstance(value, str))
+    if meant in _TEXT_KEYS:
+        return isinstance(value, str) and not isinstance(value, BadDate)
+    if meant == "date":
+        return isinstance(value, dt.date | str)
+    if meant == "source":
+        return isinstance(value, dict)
+    if meant == "draft":
+        return isinstance(value, bool)
+    return True
 
 
 def _explained(problem: Problem, misspelt: dict[str, tuple[str, int | None]]) -> Problem:

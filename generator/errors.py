@@ -29,14 +29,21 @@ _SQLITE_HINTS = {
 }
 
 
+class CacheFault(Exception):
+    """The build cache is damaged or cannot be written (generator/cache.py says which)."""
+
+
 def is_machine_fault(exc: BaseException) -> bool:
     """A fault of the machine (disk, permissions, the cache's database), not a bug."""
-    return isinstance(exc, OSError | sqlite3.OperationalError)
+    return isinstance(exc, OSError | sqlite3.OperationalError | CacheFault)
 
 
 def describe_failure(exc: BaseException) -> str:
     """One line for an error that is not the user's input: a fault of the machine says
     which file and what to do; anything else is a bug in Folio, to report."""
+    if isinstance(exc, CacheFault):
+        return (f"the build cache (.folio-cache/) failed: {exc} (build again: a damaged cache "
+                "is set aside; or delete .folio-cache/)")
     if isinstance(exc, sqlite3.OperationalError):
         hint = _SQLITE_HINTS.get(getattr(exc, "sqlite_errorname", ""),
                                  "build with --no-cache to go without it")

@@ -158,14 +158,10 @@ class OutputWriter:
         (A rebuild of a few pages passes remove_stale=False.)"""
         text = marker_text(self.base_url)
         if not self.output_dir.exists():  # first build: the staging folder becomes the output
-            (self.staging / MARKER).write_text(text)
+            (self.staging / MARKER).write_text(text, encoding="utf-8")
             self.output_dir.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging, self.output_dir)
             return WriteReport(len(self.staged), self.unchanged, 0)
-        marker = self.output_dir / MARKER
-        if not marker.exists() or (self.base_url is not None and built_for(
-                self.output_dir) != self.base_url):
-            marker.write_text(text)
         ready: set[Path] = set()
         for relative in self.staged:
             target = self.output_dir / relative
@@ -175,6 +171,10 @@ class OutputWriter:
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             os.replace(self.staging / relative, target)
+        marker = self.output_dir / MARKER  # after the pages: it says what they were built for
+        if not marker.exists() or (self.base_url is not None and built_for(
+                self.output_dir) != self.base_url):
+            marker.write_text(text, encoding="utf-8")
         if not remove_stale:
             removed = 0
         elif previous is not None:

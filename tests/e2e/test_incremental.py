@@ -430,3 +430,31 @@ def test_edits_follow_templates_that_reach_lists_and_bodies_by_other_names(
         changed = archive.apply(op, pick)
         builder.build(changed) if style == "serve" else build(load_config(tmp_path), workers=1)
         assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def test_a_build_stopped_before_its_pages_move_in_keeps_nothing_it_rendered(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages a stopped build rendered (and kept in the cache for the edit shortcut) must not
+    outlive it: once its edits are undone, a later shortcut would render from them."""
+    archive = Archive(tmp_path)
+    _age(tmp_path / "content")
+    build(load_config(tmp_path), workers=1)
+    saved = {path: path.read_text() for path in archive.articles()}
+    archive.apply("date", 0)  # the long way: every page showing it is rendered and kept
+    archive.apply("title", 1)
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(generator.build.OutputWriter, "commit", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            build(load_config(tmp_path), workers=1)
+    for path, text in saved.items():
+        path.write_text(text)
+    _age(tmp_path / "content")
+    build(load_config(tmp_path), workers=1)
+    archive.apply("body", 2)
+    report = build(load_config(tmp_path), workers=1)
+    assert report.path == "edit-from-cache"
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")

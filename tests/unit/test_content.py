@@ -553,9 +553,10 @@ def test_an_impossible_source_date_is_a_problem_of_source_date(config: SiteConfi
 ])
 def test_a_near_miss_of_a_contract_key_is_a_warning_naming_the_key_meant(
         config: SiteConfig, written: str, meant: str | None) -> None:
-    parsed = parse_article(with_front(**{written: "[Europe]"}), PATH, config)
+    value = '"A summary"' if meant == "summary" else "[Europe]"
+    parsed = parse_article(with_front(**{written: value}), PATH, config)
     assert isinstance(parsed.item, Article)  # extra keys stay allowed
-    assert parsed.item.extra[written] == ["Europe"]
+    assert parsed.item.extra[written] in (["Europe"], "A summary")
     found = [w for w in parsed.warnings if w.key == written]
     if meant is None:
         assert found == []
@@ -566,8 +567,18 @@ def test_a_near_miss_of_a_contract_key_is_a_warning_naming_the_key_meant(
 
 
 def test_a_near_miss_of_a_key_the_article_has_is_the_curators_own(config: SiteConfig) -> None:
-    parsed = parse_article(with_front(publisher="GR", published="2020-01-01"), PATH, config)
+    parsed = parse_article(with_front(publisher="GR", published='"2020"'), PATH, config)
     assert parsed.warnings == ()
+
+
+@pytest.mark.parametrize(("written", "value"), [
+    ("published", "2020-01-01"), ("published", "true"), ("reporter", "Jane Roe"),
+    ("resource", "https://example.org/"), ("authored", "Jane Roe"), ("drafted", "2020-01-02"),
+])
+def test_a_near_miss_whose_value_could_not_be_meant_for_the_key_is_not_warned(
+        config: SiteConfig, written: str, value: str) -> None:
+    parsed = parse_article(with_front(**{written: value}), PATH, config)
+    assert isinstance(parsed.item, Article) and parsed.warnings == ()
 
 
 def test_a_near_miss_of_a_configured_taxonomy_is_a_warning(tmp_path: Path) -> None:
