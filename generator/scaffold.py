@@ -281,7 +281,10 @@ def _direct_url(dist: metadata.Distribution) -> dict | None:
 def pin_from_direct_url(version: str, direct: dict | None, read_git: GitReader) -> Pin:
     """The pin for one install: from an index, a VCS, an archive, or a local folder."""
     if not direct or not isinstance(direct.get("url"), str):
-        return Pin(f"{DISTRIBUTION}=={version}", ("Installed from a package index.",))
+        return Pin(f"{DISTRIBUTION}=={version}", (
+            "Installed from a package index. If the index your CI uses has no "
+            f"{DISTRIBUTION}, point this line at Folio's git repository instead "
+            f"({DISTRIBUTION} @ git+https://…@COMMIT).",))
     url, vcs = direct["url"], direct.get("vcs_info")
     subdirectory = direct.get("subdirectory", "")
     if isinstance(vcs, dict) and vcs.get("commit_id"):
@@ -289,15 +292,16 @@ def pin_from_direct_url(version: str, direct: dict | None, read_git: GitReader) 
         return _url_pin(f"{vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}", subdirectory,
                         f"Installed from {url} at commit {vcs['commit_id']}.")
     dir_info = direct.get("dir_info")
-    if isinstance(dir_info, dict) and dir_info.get("editable") and url.startswith("file:"):
+    if isinstance(dir_info, dict) and url.startswith("file:"):  # a local folder
         folder = Path(url2pathname(urlsplit(url).path))
+        how = " (editable install)" if dir_info.get("editable") else ""
         checkout = read_git(folder)
         if checkout:
             return _url_pin(f"git+{checkout.origin}@{checkout.commit}", checkout.subdirectory,
-                            f"The commit checked out in {folder} (editable install) when "
-                            "folio init ran; it must be pushed to origin.")
-        return _url_pin(url, subdirectory, f"Installed from the folder {folder} (editable), "
-                                           "not a git checkout with a remote named origin.")
+                            f"The commit checked out in {folder}{how} when folio init ran; "
+                            "it must be pushed to origin.")
+        return _url_pin(url, subdirectory, f"Installed from the folder {folder}{how}, not a "
+                                           "git checkout with a remote named origin.")
     return _url_pin(url, subdirectory, f"Installed from {url}.")
 
 

@@ -136,7 +136,10 @@ def distribution(tmp_path: Path, direct_url: dict | None):
 
 
 def no_git(folder: Path) -> GitCheckout | None:
-    raise AssertionError(f"git asked about {folder}, though the install was not editable")
+    """Git's answer for a folder that is not a checkout (only local folders are asked)."""
+    if not str(folder).startswith("/src/"):
+        raise AssertionError(f"git asked about {folder}, though the install was no folder")
+    return None
 
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -170,6 +173,14 @@ def test_pin_follows_how_folio_was_installed(tmp_path: Path, case: str) -> None:
     text = requirements_text(pin)
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     assert lines == [expected] and Requirement(lines[0]).name == "folio-ssg"
+
+
+def test_pin_of_a_plain_install_from_a_checkout_is_its_commit(tmp_path: Path) -> None:
+    plain = {"url": "file:///src/folio", "dir_info": {}}  # `pip install .` in a clone
+    pin = folio_pin(distribution(tmp_path, plain), read_git=lambda folder: GitCheckout(
+        "https://github.com/o/folio.git", COMMIT, ""))
+    assert pin.requirement == f"folio-ssg @ git+https://github.com/o/folio.git@{COMMIT}"
+    assert not any("works on this machine only" in note for note in pin.notes)
 
 
 def test_pin_of_an_editable_checkout(tmp_path: Path) -> None:
