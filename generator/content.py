@@ -22,7 +22,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from generator.config import PROVENANCE, SiteConfig
-from generator.errors import Problem
+from generator.errors import ContentError, Problem
 from generator.markdown import render, truncate_words
 from generator.model import Article, Page, Source
 from generator.urls import slugify
@@ -134,8 +134,24 @@ def discover_paths(config: SiteConfig,
             elif name.endswith(".md") and not name.startswith((".", "_", "#")):
                 found.append(((*parts, name), entry.path))
     found.sort()
+    _names_are_text([path for _, path in found])
     return [(path, "page" if parts[0] == PAGES_DIR and len(parts) > 1 else "article")
             for parts, path in found]
+
+
+def _names_are_text(paths: list[str]) -> None:
+    """Content files are known by their paths (the cache, URLs): a name whose bytes are not
+    UTF-8 (saved by a tool using another encoding) is an error naming each such file."""
+    problems = []
+    for path in paths:
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            problems.append(Problem("the file name is not UTF-8 text", path=Path(shown),
+                                    hint="rename the file (its slug comes from its name)"))
+    if problems:
+        raise ContentError(problems, title="Content files Folio cannot name")
 
 
 def folders_unchanged(folders: dict[str, int], trustworthy: Callable[[int], bool]) -> bool:

@@ -145,3 +145,14 @@ def test_verbose_says_which_way_the_build_went_and_why(make_site) -> None:
     one.write_text(one.read_text().replace("title: One", "title: Uno"))
     assert "Build path: edit-from-cache" in folio("build", str(site), "-v").stdout
     assert "Build path" not in folio("build", str(site)).stdout
+
+
+def test_a_content_file_named_in_another_encoding_is_named_in_the_error(make_site) -> None:
+    site = make_site({"content/articles/2020/01/one.md": article_text(title="One")})
+    folder = os.fsencode(site / "content/articles/2020/01")
+    with open(os.path.join(folder, b"caf\xe9.md"), "w", encoding="utf-8") as stream:
+        stream.write(article_text(title="Cafe"))
+    result = folio("build", str(site))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "content/articles/2020/01/caf\\xe9.md: the file name is not UTF-8 text" \
+        in result.stderr
