@@ -3,6 +3,7 @@ and a GitHub Pages workflow that installs the very Folio that wrote it (see `fol
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import url2pathname
 
-from generator.errors import FolioError, Problem
+from generator.errors import FolioError, Problem, fault_hint
 
 DISTRIBUTION = "folio-ssg"
 REQUIREMENTS = "requirements.txt"  # what the workflow installs; other hosts read it too
@@ -183,6 +184,8 @@ def init_site(target: Path, *, title: str, pin: Pin | None = None) -> list[Path]
     if refusal:
         raise FolioError(refusal)
     created: list[Path] = []
+    folders = [folder for relative in files for folder in (target / relative).parents
+               if not folder.exists()]  # made here: removed again if writing fails
     for relative, text in files.items():
         path = target / relative
         try:
@@ -193,7 +196,11 @@ def init_site(target: Path, *, title: str, pin: Pin | None = None) -> list[Path]
         except OSError as exc:
             for done in created:
                 done.unlink(missing_ok=True)
-            raise FolioError(Problem(f"cannot write: {exc.strerror or exc}", path=path)) from exc
+            for folder in sorted(set(folders), key=lambda f: len(f.parts), reverse=True):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # (a retry then finds the folder as it was)
+            raise FolioError(Problem(f"cannot write: {exc.strerror or exc}", path=path,
+                                     hint=fault_hint(exc.errno))) from None
     return created
 
 
