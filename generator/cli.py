@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from generator import __version__
 from generator.config import load_config, site_folder
@@ -165,7 +166,7 @@ def _check(args: argparse.Namespace) -> int:
     if not output.is_dir():
         raise FolioError(f"{output}: no such output folder (build the site first)")
     recorded = built_for(output)
-    if recorded is not None and recorded != config.base_url:
+    if recorded is not None and _address(recorded) != _address(config.base_url):
         raise FolioError(Problem(
             f"{output} was built for {recorded}, not for {config.base_url}",
             hint=f"build it for this address (`folio build --base-url {config.base_url}`), or "
@@ -184,6 +185,12 @@ def _check(args: argparse.Namespace) -> int:
           f"external): {count} problem{'' if count == 1 else 's'} in "
           f"{time.perf_counter() - started:.2f} s")
     return 0 if report.ok else 1
+
+
+def _address(url: str) -> tuple[str, str, str]:
+    """A base URL as hosts compare it: scheme and host in any case, the path as written."""
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower(), parts.path
 
 
 def _init(args: argparse.Namespace) -> int:
