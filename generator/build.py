@@ -71,7 +71,7 @@ from generator.pagestore import (
     substitute,
 )
 from generator.render import render, render_all
-from generator.searchindex import Unplanned, index_is_current, search_keys, update_index
+from generator.searchindex import Unplanned, Written, index_is_current, search_keys, update_index
 from generator.site import AssemblyMemo, reassemble
 from generator.theme import Theme, load_theme
 from generator.writer import MARKER, OutputWriter, check_output_dir
@@ -367,13 +367,14 @@ class Builder:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
     def _index(self, cache: BuildCache, manifest: list[str] | None,
-               outputs: dict[str, OutputRecord], *, later: bool | None = None,
-               stop: Callable[[], bool] | None = None, keys: dict[str, str] | None = None
-               ) -> tuple[list[str] | None, search.SearchIndex | None]:
+               outputs: dict[str, OutputRecord] | Written, *, later: bool | None = None,
+               stop: Callable[[], bool] | None = None, keys: dict[str, str] | None = None,
+               edit: bool = False) -> tuple[list[str] | None, search.SearchIndex | None]:
         """Index the pages for search again where they changed (generator/searchindex.py),
         unless that is left for later (or `stop()` interrupts it): the output's new
         manifest (None if unknown), and what indexing did (None when it did not run).
-        `keys` sorts the searchable pages (None: those indexed last time)."""
+        `keys` sorts the searchable pages (None: those indexed last time); for an `edit`,
+        `outputs` are only the records it changed (before, now)."""
         if not self.config.search:
             return manifest, None
         if self.index_later if later is None else later:
@@ -381,7 +382,7 @@ class Builder:
             return manifest, None
         try:
             return update_index(self.config, cache, manifest, outputs, keys, lock=self.lock,
-                                stop=stop, workers=self.workers)
+                                stop=stop, workers=self.workers, edit=edit)
         except search.Interrupted:
             self.index_due = True  # the pages are newer than the index: it is still to do
             return manifest, None
@@ -524,15 +525,17 @@ class Builder:
                 writer.put(job.route.output_path, data)
             with self.lock:
                 written = writer.commit(remove_stale=False)
-        cache.update_outputs({job.route.output_path: record_output(
+        records = {job.route.output_path: record_output(
             os.path.join(out, job.route.output_path), fingerprint)
-            for job, fingerprint, _ in rendered})
+            for job, fingerprint, _ in rendered}
+        changes = {path: (cache.output_record(path), record) for path, record in records.items()}
+        cache.update_outputs(records)
         index = None
         if self.config.search and rendered:
             stored_manifest = cache.get("manifest")
             manifest = stored_manifest if isinstance(stored_manifest, list) else None
             try:
-                manifest, index = self._index(cache, manifest, cache.output_records())
+                manifest, index = self._index(cache, manifest, changes, edit=True)
             except Unplanned:  # the cache lost the search state: the long way plans it
                 return "the cache lost the search index's state"
             cache.put("manifest", manifest)

@@ -89,15 +89,40 @@ def binary() -> Path | None:
 
 def index_key(pages: Iterable[tuple[str, str]]) -> str:
     """What the index is made from: every page (output path, what stands for its bytes) and
-    the Pagefind binary. The same key means the same index: no need to plan it again."""
+    the Pagefind binary. The same key means the same index: no need to plan it again. The
+    pages' part is a sum of their hashes, so an edit can update it (`updated_key`) without
+    going over every page."""
+    return f"{_binary_tag()}:{sum(map(_page_hash, pages)) % _MODULUS:032x}"
+
+
+def updated_key(key: object, gone: Iterable[tuple[str, str]],
+                new: Iterable[tuple[str, str]]) -> str | None:
+    """`key` with some pages' stamps replaced (`gone` by `new`); None when `key` is not a
+    key of this Pagefind binary."""
+    tag, _, total = key.partition(":") if isinstance(key, str) else ("", "", "")
+    if tag != _binary_tag() or len(total) != 32:
+        return None
+    value = int(total, 16) - sum(map(_page_hash, gone)) + sum(map(_page_hash, new))
+    return f"{tag}:{value % _MODULUS:032x}"
+
+
+_MODULUS = 2 ** 128
+
+
+def _page_hash(page: tuple[str, str]) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b(f"{page[0]} {page[1]}".encode(),
+                                          digest_size=16).digest(), "big")
+
+
+def _binary_tag() -> str:
     import hashlib
 
     found = binary()
     stat = found.stat() if found is not None and found.exists() else None
-    digest = hashlib.sha256(f"{found}:{stat and (stat.st_size, stat.st_mtime_ns)}\n".encode())
-    for output_path, fingerprint in sorted(pages):
-        digest.update(f"{output_path} {fingerprint}\n".encode())
-    return digest.hexdigest()
+    return hashlib.sha256(f"{found}:{stat and (stat.st_size, stat.st_mtime_ns)}".encode()
+                          ).hexdigest()[:16]
 
 
 def bundle_files(output_dir: Path, manifest: Iterable[str] | None) -> list[str]:

@@ -48,16 +48,28 @@ def index_is_current(config: SiteConfig, cache: BuildCache, outputs: dict[str, O
         config.output_path, search.bundle_files(config.output_path, manifest))
 
 
+Written = dict[str, tuple[OutputRecord | None, OutputRecord]]  # path -> (before, now)
+
+
 def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | None,
-                 outputs: dict[str, OutputRecord], keys: dict[str, str] | None, *,
+                 outputs: dict[str, OutputRecord] | Written, keys: dict[str, str] | None, *,
                  lock: contextlib.AbstractContextManager[object], workers: int,
-                 stop: Callable[[], bool] | None = None
+                 stop: Callable[[], bool] | None = None, edit: bool = False
                  ) -> tuple[list[str] | None, search.SearchIndex | None]:
     """Index what changed: the output's new manifest (None if unknown) and what indexing
-    did (None when nothing needed it). `keys` sorts the searchable pages (None: the pages
-    indexed last time). Raises search.Interrupted when `stop()` turns true meanwhile, and
-    Unplanned when `keys` is None and the cache holds no search state."""
-    pages_key = _pages_key(outputs)
+    did (None when nothing needed it). `outputs` are every output's records, or, for an
+    `edit` after which the index was current, only those written (before and now): then
+    neither every record nor every page is gone over. `keys` sorts the searchable pages
+    (None: the pages indexed last time). Raises search.Interrupted when `stop()` turns true
+    meanwhile, and Unplanned when `keys` is None and the cache holds no search state."""
+    written: Written | None = None
+    if edit:
+        written = outputs  # type: ignore[assignment]
+        pages_key = _edited_key(cache.get("search"), written)  # type: ignore[arg-type]
+        if pages_key is None or keys is not None:  # the index was not current: all pages
+            written, outputs = None, cache.output_records()
+    if written is None:
+        pages_key = _pages_key(outputs)  # type: ignore[arg-type]
     previous = search.bundle_files(config.output_path, manifest)
     intact = search.intact(config.output_path, previous)
     if keys is None and intact and cache.get("search") == pages_key:
@@ -65,7 +77,7 @@ def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | No
     state = _load_state(cache)
     if keys is None and state is None:
         raise Unplanned()
-    plan = plan_index(state, _search_pages(state, outputs, keys, config.output_path),
+    plan = plan_index(state, _search_pages(state, outputs, keys, config.output_path, written),
                       part_size=config.search_part_size, bundles_intact=intact)
     if plan.nothing:
         if state is not None and (current := refreshed(state, plan)) is not state:
@@ -106,20 +118,26 @@ def _store_state(cache: BuildCache, state: SearchState, before: SearchState | No
     cache.put("search_delta", dict(state.delta))
 
 
-def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord],
-                  keys: dict[str, str] | None, output_dir: Path) -> list[SearchPage]:
+def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord] | Written,
+                  keys: dict[str, str] | None, output_dir: Path,
+                  written: Written | None = None) -> list[SearchPage]:
     """The pages to index, as they are now: those `keys` sorts, or the ones indexed last.
-    A page whose file changed since it was indexed is read for what Pagefind reads of it."""
+    A page whose file changed since it was indexed is read for what Pagefind reads of it.
+    With `written` (an edit after which the index was current), only those pages changed."""
     if keys is None:
         keys = dict(state.keys) if state is not None else {}
     known = known_pages(state)
     pages = []
     for path, key in keys.items():
-        record = outputs.get(path)
-        if record is None:
-            continue
-        file = f"{record.size}:{record.mtime_ns}"
         page = known.get(path)
+        if written is not None:
+            now = written.get(path)
+            file = f"{now[1].size}:{now[1].mtime_ns}" if now else page.file if page else ""
+        else:
+            record = outputs.get(path)
+            if record is None:
+                continue
+            file = f"{record.size}:{record.mtime_ns}"  # type: ignore[union-attr]
         if page is not None and page.file == file:
             stamp = page.stamp
         else:
@@ -129,6 +147,18 @@ def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord],
                 stamp = file  # gone meanwhile: the next build sees it
         pages.append(SearchPage(path, key, stamp, file))
     return pages
+
+
+def _edited_key(marker: object, written: Written) -> str | None:
+    """The key of the pages after an edit wrote `written`, from the key they had (None
+    when the index was not current before it, or the key is of another kind)."""
+    if not isinstance(marker, str):
+        return None
+    html = {path: change for path, change in written.items() if path.endswith(".html")}
+    return search.updated_key(
+        marker, [(path, f"{was.size}:{was.mtime_ns}") for path, (was, _) in html.items()
+                 if was is not None],
+        [(path, f"{now.size}:{now.mtime_ns}") for path, (_, now) in html.items()])
 
 
 def _pages_key(outputs: dict[str, OutputRecord]) -> str:

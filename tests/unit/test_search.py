@@ -171,6 +171,9 @@ def test_index_key_follows_pages_and_their_fingerprints() -> None:
     assert search.index_key(reversed(pages)) == key
     assert search.index_key([("a/index.html", "1"), ("b/index.html", "3")]) != key
     assert search.index_key(pages[:1]) != key
+    edited = [("a/index.html", "1"), ("b/index.html", "3")]  # an edit updates the key
+    assert search.updated_key(key, [pages[1]], [edited[1]]) == search.index_key(edited)
+    assert search.updated_key("another kind of key", [], []) is None
 
 
 def test_bundle_files_come_from_the_manifest_when_it_is_known(tmp_path: Path) -> None:
@@ -226,6 +229,13 @@ def test_the_index_is_made_again_only_when_pages_changed(tmp_path: Path) -> None
     edited = Builder(load_config(site), workers=1).build()  # the body-edit shortcut
     assert edited.index is not None and edited.index.written > 0
     assert edited.index.bundles == 1 and "delta" in edited.index.reason
+    assert edited.path == "edit-from-cache"  # the index's key, updated for the pages the
+    from generator.build import _parse_key  # edit wrote, is the key of every page's record
+    from generator.cache import BuildCache
+    from generator.searchindex import _pages_key
+
+    with BuildCache(site / ".folio-cache/build.sqlite", _parse_key(load_config(site))) as cache:
+        assert cache.get("search") == _pages_key(cache.output_records())
 
     (site / "content/articles/2021/03/a2.md").unlink()
     removed = Builder(load_config(site), workers=1).build()
