@@ -22,7 +22,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from generator.config import PROVENANCE, SiteConfig
-from generator.errors import ContentError, Problem
+from generator.errors import ContentError, Problem, printable
 from generator.markdown import render, truncate_words
 from generator.model import Article, Page, Source
 from generator.urls import slugify
@@ -147,8 +147,7 @@ def _names_are_text(paths: list[str]) -> None:
         try:
             path.encode("utf-8")
         except UnicodeEncodeError:
-            shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            problems.append(Problem("the file name is not UTF-8 text", path=Path(shown),
+            problems.append(Problem("the file name is not UTF-8 text", path=Path(printable(path)),
                                     hint="rename the file (its slug comes from its name)"))
     if problems:
         raise ContentError(problems, title="Content files Folio cannot name")

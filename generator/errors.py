@@ -75,7 +75,7 @@ class Problem:
     def format(self, root: Path | None = None) -> str:
         where = ""
         if self.path is not None:
-            where = _display_path(self.path, root)
+            where = display_path(self.path, root)
             if self.line is not None:
                 where += f":{self.line}"
             where += ": "
@@ -84,7 +84,19 @@ class Problem:
         return f"{where}{key}{self.message}{hint}"
 
 
-def _display_path(path: Path, root: Path | None) -> str:
+def printable(text: object) -> str:
+    """Text that can be printed and written to YAML or JSON: the bytes of a file name that
+    are not UTF-8 (Python keeps them as lone surrogates, which a UTF-8 terminal, YAML or JSON
+    reader refuses) as \\xNN."""
+    value = str(text)
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """A path as problems show it: relative to `root` when inside it."""
     if root is not None:
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import SiteConfig, TaxonomyConfig
-from generator.errors import Problem
+from generator.errors import Problem, display_path
 from generator.model import Article, Term, TermRef
 from generator.urls import Route, route, slugify
 
@@ -71,18 +71,10 @@ def _merge_warning(key: str, ranked: list[str], counts: Counter[str],
 
 def _file_list(paths: set[Path], root: Path) -> str:
     """The paths relative to the site, sorted; past FILES_NAMED, the rest as a count."""
-    names = sorted(_relative(path, root) for path in paths)
+    names = sorted(display_path(path, root) for path in paths)
     shown = ", ".join(names[:FILES_NAMED])
     rest = len(names) - FILES_NAMED
     return f"{shown} and {rest} more" if rest > 0 else shown
-
-
-def _relative(path: Path, root: Path) -> str:
-    """A content file as the other warnings show it: relative to the site when inside it."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def term_refs(article: Article, plans: dict[str, TermPlan], key: str) -> tuple[TermRef, ...]:

@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from generator.config import load_config, site_folder
+from generator.errors import printable
 
 if TYPE_CHECKING:  # the importer loads only when `folio import` runs
     from generator.importer.batch import BatchReport, Outcome
@@ -36,25 +37,15 @@ def run(args: argparse.Namespace) -> int:
 def record(outcome: Outcome, dry_run: bool) -> dict[str, Any]:
     """The machine-readable record of one input."""
     return {
-        "input": shown(outcome.input),
+        "input": printable(outcome.input),
         "status": outcome.status,
         "path": outcome.output.as_posix() if outcome.output is not None else None,
         "draft": outcome.draft,
-        "warnings": [shown(warning) for warning in outcome.warnings],
+        "warnings": [printable(warning) for warning in outcome.warnings],
         "error": outcome.category if outcome.failed else None,
-        "message": shown(outcome.message) or None,
+        "message": printable(outcome.message) or None,
         "dry_run": dry_run,
     }
-
-
-def shown(text: object) -> str:
-    """Text that can be printed: the bytes of a file name that are not UTF-8 (Python keeps
-    them as lone surrogates, which a UTF-8 terminal or JSON reader refuses) as \\xNN."""
-    value = str(text)
-    try:
-        return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:  # a surrogate that stands for no byte
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def print_report(report: BatchReport, out: TextIO, err: TextIO) -> None:
@@ -69,9 +60,9 @@ def print_report(report: BatchReport, out: TextIO, err: TextIO) -> None:
             note = f" ({outcome.message})" if outcome.message else ""
             line = f"{outcome.status:<10} {outcome.input} -> {outcome.output}{draft}{note}"
             stream = out
-        print(shown(line), file=stream)
+        print(printable(line), file=stream)
         for warning in outcome.warnings:
-            print(shown(f"warning: {outcome.input}: {warning}"), file=err)
+            print(printable(f"warning: {outcome.input}: {warning}"), file=err)
     print(summary(report), file=out)
 
 

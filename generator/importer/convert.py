@@ -4,11 +4,11 @@ rules every reader shares (summary, slug, drafts for missing attribution, origin
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
 
+from generator.errors import printable
 from generator.importer.body import structure
 from generator.importer.readers import READERS, find_reader
 from generator.importer.readers.base import Reader
@@ -36,14 +36,8 @@ def convert(data: bytes, path: Path, readers: tuple[Reader, ...] = READERS) -> I
                                 path, "articles in content/ are not imported again")
     reader = find_reader(text, path, readers)
     article = reader.read(text, path)
-    origin = Origin(file=file_name(path), digest=input_digest(data), reader=reader.name)
+    origin = Origin(file=printable(path.name), digest=input_digest(data), reader=reader.name)
     return finish(article, origin, notes)
-
-
-def file_name(path: Path) -> str:
-    """The input's name as text a YAML file can hold: bytes of a name that are not UTF-8
-    (Python keeps them as lone surrogates, which no YAML reader accepts back) as \\xNN."""
-    return os.fsencode(path.name).decode("utf-8", "backslashreplace")
 
 
 def input_digest(data: bytes) -> str:

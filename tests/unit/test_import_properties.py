@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from generator.config import for_test
 from generator.content import parse_article
+from generator.errors import printable
 from generator.importer import convert, render
 from generator.importer.batch import STATUSES, BatchReport, run_batch
-from generator.importer.command import shown
 from tests.unit.importer.dumps import BAD, CASES, dump
 
 SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared/seeds"  # beside the checkout
@@ -208,8 +208,8 @@ def test_a_file_name_that_is_not_utf8_is_written_as_escapes(tmp_path: Path) -> N
     assert article.origin is not None and article.origin.file == "caf\\xe9.txt"
     path = tmp_path / "content/articles/a.md"
     assert parse_article(render(article), path, for_test(tmp_path)).problems == ()
-    assert shown(tmp_path / name) == f"{tmp_path}/caf\\xe9.txt"
-    assert shown("café \ud800") == "café \\ud800"
+    assert printable(tmp_path / name) == f"{tmp_path}/caf\\xe9.txt"
+    assert printable("café \ud800") == "café \\ud800"
 
 
 # --- the command ---------------------------------------------------------------------------
