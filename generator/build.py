@@ -367,14 +367,15 @@ class Builder:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
     def _index(self, cache: BuildCache, manifest: list[str] | None,
-               outputs: dict[str, OutputRecord] | Written, *, later: bool | None = None,
+               outputs: dict[str, OutputRecord] | None, *, later: bool | None = None,
                stop: Callable[[], bool] | None = None, keys: dict[str, str] | None = None,
-               edit: bool = False) -> tuple[list[str] | None, search.SearchIndex | None]:
+               written: Written | None = None
+               ) -> tuple[list[str] | None, search.SearchIndex | None]:
         """Index the pages for search again where they changed (generator/searchindex.py),
         unless that is left for later (or `stop()` interrupts it): the output's new
         manifest (None if unknown), and what indexing did (None when it did not run).
-        `keys` sorts the searchable pages (None: those indexed last time); for an `edit`,
-        `outputs` are only the records it changed (before, now)."""
+        `keys` sorts the searchable pages (None: those indexed last time); after an edit,
+        `outputs` may be None and `written` the records it changed (before, now)."""
         if not self.config.search:
             return manifest, None
         if self.index_later if later is None else later:
@@ -382,7 +383,7 @@ class Builder:
             return manifest, None
         try:
             return update_index(self.config, cache, manifest, outputs, keys, lock=self.lock,
-                                stop=stop, workers=self.workers, edit=edit)
+                                stop=stop, workers=self.workers, written=written)
         except search.Interrupted:
             self.index_due = True  # the pages are newer than the index: it is still to do
             return manifest, None
@@ -511,11 +512,12 @@ class Builder:
                                      stored.get("templates"), stored.get("whole"))
         out = str(self.config.output_path)
         todo = []
+        before: dict[str, OutputRecord | None] = {}  # what the cache says of each page
         for job in pages:
             fingerprint = fingerprints.job(job)
             path = job.route.output_path
-            if not output_intact(cache.output_record(path), fingerprint,
-                                 os.path.join(out, path)):
+            before[path] = cache.output_record(path)
+            if not output_intact(before[path], fingerprint, os.path.join(out, path)):
                 todo.append((job, fingerprint))
         rendered = _render_or_none(todo, theme, stored["info"])
         if rendered is None:
@@ -528,14 +530,14 @@ class Builder:
         records = {job.route.output_path: record_output(
             os.path.join(out, job.route.output_path), fingerprint)
             for job, fingerprint, _ in rendered}
-        changes = {path: (cache.output_record(path), record) for path, record in records.items()}
         cache.update_outputs(records)
         index = None
         if self.config.search and rendered:
             stored_manifest = cache.get("manifest")
             manifest = stored_manifest if isinstance(stored_manifest, list) else None
             try:
-                manifest, index = self._index(cache, manifest, changes, edit=True)
+                manifest, index = self._index(cache, manifest, None, written={
+                    path: (before[path], record) for path, record in records.items()})
             except Unplanned:  # the cache lost the search state: the long way plans it
                 return "the cache lost the search index's state"
             cache.put("manifest", manifest)
@@ -590,7 +592,7 @@ class Builder:
     def _edit_in_memory(self, changed: Collection[Path], cache: BuildCache,
                         started: float) -> BuildReport | str:
         """`folio serve` after saves that leave the site's shape as it was (see
-        `_reassembled`): re-render only the pages that show the edited articles and whose
+        `site.reassemble`): re-render only the pages that show the edited articles and whose
         fingerprint changed. Else why the change needs the whole pipeline."""
         last = self.last
         assert last is not None

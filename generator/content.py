@@ -217,7 +217,7 @@ class _Fields:
             self.problem(key, f"is not a date on the calendar: {value} ({value.reason})",
                          "write a real date as YYYY-MM-DD")
             return None
-        if isinstance(value, str) and not isinstance(value, BadDate):
+        if isinstance(value, str):
             try:
                 parsed = dt.datetime.fromisoformat(value.strip())
             except ValueError:
@@ -495,11 +495,12 @@ def near_misses(meta: dict[str, Any], known: set[str], fm_text: str,
     are the curator's own and stay allowed."""
     found: dict[str, tuple[str, int | None]] = {}
     folded = {k.casefold(): k for k in sorted(known - set(meta))}
+    lacking = set(folded)
     for key in meta:
         if not isinstance(key, str) or key in known:
             continue
         word = key.casefold()
-        plural = {word + "s", word + "es", word[:-1] + "ies"} & set(folded)  # country
+        plural = {word + "s", word + "es", word[:-1] + "ies"} & lacking  # country
         close = sorted(plural) or difflib.get_close_matches(word, list(folded), n=1,
                                                             cutoff=NEAR_MISS)
         meant = folded[close[0]] if close else None

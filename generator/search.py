@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -110,15 +111,11 @@ _MODULUS = 2 ** 128
 
 
 def _page_hash(page: tuple[str, str]) -> int:
-    import hashlib
-
     return int.from_bytes(hashlib.blake2b(f"{page[0]} {page[1]}".encode(),
                                           digest_size=16).digest(), "big")
 
 
 def _binary_tag() -> str:
-    import hashlib
-
     found = binary()
     stat = found.stat() if found is not None and found.exists() else None
     return hashlib.sha256(f"{found}:{stat and (stat.st_size, stat.st_mtime_ns)}".encode()
@@ -162,7 +159,6 @@ def reading_digest(data: bytes) -> str:
     data-pagefind-body (a digest of them), or "" for a page with none (Pagefind skips it).
     A page re-written with other navigation, counts or links outside those elements keeps
     its digest, so it is not indexed again."""
-    import hashlib
     import re
 
     digest = hashlib.sha256()

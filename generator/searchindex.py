@@ -52,27 +52,26 @@ Written = dict[str, tuple[OutputRecord | None, OutputRecord]]  # path -> (before
 
 
 def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | None,
-                 outputs: dict[str, OutputRecord] | Written, keys: dict[str, str] | None, *,
+                 outputs: dict[str, OutputRecord] | None, keys: dict[str, str] | None, *,
                  lock: contextlib.AbstractContextManager[object], workers: int,
-                 stop: Callable[[], bool] | None = None, edit: bool = False
+                 stop: Callable[[], bool] | None = None, written: Written | None = None
                  ) -> tuple[list[str] | None, search.SearchIndex | None]:
     """Index what changed: the output's new manifest (None if unknown) and what indexing
-    did (None when nothing needed it). `outputs` are every output's records, or, for an
-    `edit` after which the index was current, only those written (before and now): then
-    neither every record nor every page is gone over. `keys` sorts the searchable pages
-    (None: the pages indexed last time). Raises search.Interrupted when `stop()` turns true
-    meanwhile, and Unplanned when `keys` is None and the cache holds no search state."""
-    written: Written | None = None
-    if edit:
-        written = outputs  # type: ignore[assignment]
-        pages_key = _edited_key(cache.get("search"), written)  # type: ignore[arg-type]
-        if pages_key is None or keys is not None:  # the index was not current: all pages
-            written, outputs = None, cache.output_records()
-    if written is None:
-        pages_key = _pages_key(outputs)  # type: ignore[arg-type]
+    did (None when nothing needed it). `outputs` are every output's records (None: the
+    cache's); `written`, after an edit, the records it changed (before, now): when the
+    index was current before it, neither every record nor every page is gone over. `keys`
+    sorts the searchable pages (None: the pages indexed last time). Raises
+    search.Interrupted when `stop()` turns true meanwhile, and Unplanned when `keys` is
+    None and the cache holds no search state."""
+    marker = cache.get("search")
+    pages_key = _edited_key(marker, written) if written is not None and keys is None else None
+    if pages_key is None:  # every page's record stands for the index's pages
+        written = None
+        outputs = outputs if outputs is not None else cache.output_records()
+        pages_key = _pages_key(outputs)
     previous = search.bundle_files(config.output_path, manifest)
     intact = search.intact(config.output_path, previous)
-    if keys is None and intact and cache.get("search") == pages_key:
+    if keys is None and intact and marker == pages_key:
         return manifest, None
     state = _load_state(cache)
     if keys is None and state is None:
@@ -118,7 +117,7 @@ def _store_state(cache: BuildCache, state: SearchState, before: SearchState | No
     cache.put("search_delta", dict(state.delta))
 
 
-def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord] | Written,
+def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord] | None,
                   keys: dict[str, str] | None, output_dir: Path,
                   written: Written | None = None) -> list[SearchPage]:
     """The pages to index, as they are now: those `keys` sorts, or the ones indexed last.
@@ -134,10 +133,10 @@ def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord] | 
             now = written.get(path)
             file = f"{now[1].size}:{now[1].mtime_ns}" if now else page.file if page else ""
         else:
-            record = outputs.get(path)
+            record = outputs.get(path) if outputs is not None else None
             if record is None:
                 continue
-            file = f"{record.size}:{record.mtime_ns}"  # type: ignore[union-attr]
+            file = f"{record.size}:{record.mtime_ns}"
         if page is not None and page.file == file:
             stamp = page.stamp
         else:
