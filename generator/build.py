@@ -64,16 +64,18 @@ from generator.loading import (
 from generator.model import Article, Site
 from generator.pages import Job, SiteInfo, check_collisions, plan, site_info
 from generator.pagestore import (
+    KeptPage,
     keep_page,
     load_page,
     pickled_head,
     shared_objects,
     substitute,
 )
-from generator.render import render, render_all
+from generator.render import Rendered, RenderedAll, render, render_all
 from generator.searchindex import Unplanned, Written, index_is_current, search_keys, update_index
 from generator.site import AssemblyMemo, reassemble
 from generator.theme import Theme, load_theme
+from generator.tracking import BODIES, LISTS
 from generator.writer import MARKER, OutputWriter, check_output_dir
 
 Progress = Callable[[str, int, int], None]
@@ -273,7 +275,7 @@ class Builder:
             fingerprints.adopt(self.last.fingerprints, site.articles)
         out = str(config.output_path)
         if previous:  # what changed decides what is rendered
-            prints = [fingerprints.job(job) for job in jobs]
+            prints = [fingerprints.job(job, _reads(previous, job)) for job in jobs]
             todo = [i for i, job in enumerate(jobs)
                     if not output_intact(previous.get(job.route.output_path), prints[i],
                                    os.path.join(out, job.route.output_path))]
@@ -283,8 +285,9 @@ class Builder:
         lists_show_bodies = _lists_show_bodies(jobs, fingerprints)
         shortcut = not lists_show_bodies and not any(
             fingerprints.mentions(job.templates, FOREIGN_BODIES) for job in jobs[:1]
-            if "article" in job.context)
+            if job.kind == "article")
         templates = {job.templates for job in jobs}
+        shapes = {(job.templates, job.kind == "article") for job in jobs}
         whole = {t: fingerprints.whole_lists(t) for t in templates}
         # recorded before anything is rendered (nothing the rendering keeps in the cache is
         # committed before the output is): a build killed while moving files in leaves none
@@ -301,9 +304,9 @@ class Builder:
                     writer.keep(job.route.output_path)
             rendered = render_all([jobs[i] for i in todo], theme, info, writer, self.workers,
                                   self.progress, None if prints else fingerprints.job,
-                                  functools.partial(keep_page, whole=whole) if shortcut
+                                  functools.partial(_keep, whole=whole) if shortcut
                                   else None, cache.store_pages)  # type: ignore[arg-type]
-            prints = prints or rendered
+            reads = _after_render(jobs, todo, rendered, previous, prints, fingerprints)
             for output_path, source in static.items():
                 writer.copy(output_path, source)
             if config.search:  # the index stays until it is made again after the commit
@@ -314,15 +317,18 @@ class Builder:
         outputs = {}
         for index, job in enumerate(jobs):
             path = job.route.output_path
-            outputs[path] = record_output(os.path.join(out, path), prints[index]) \
-                if index in todo_set else previous[path]
+            outputs[path] = record_output(os.path.join(out, path), prints[index],
+                                          reads[index]) if index in todo_set else previous[path]
+        # a page seen reading other articles' bodies needs them: the kept pages hold heads
+        shortcut = shortcut and not any(flags & BODIES for flags in reads)
         cache.replace_outputs(outputs)
         cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info,
-                               "templates": {t: fingerprints.template(t) for t in templates},
+                               "templates": {(t, own): fingerprints.template(t, own=own)
+                                             for t, own in shapes},
                                "whole": whole}
                   if shortcut else None)
         if shortcut:
-            _keep_pages(cache, site, jobs, whole)
+            _keep_pages(cache, site, jobs, whole, reads)
         else:
             cache.forget_all_pages()
         cache.put("manifest", manifest)
@@ -334,7 +340,7 @@ class Builder:
         self.last = _Last(inputs.digest, site, info, theme, fingerprints, jobs, prints, outputs,
                           manifest,
                           {str(job.context["article"].source_path): i
-                           for i, job in enumerate(jobs) if "article" in job.context},
+                           for i, job in enumerate(jobs) if job.kind == "article"},
                           shortcut, whole)
         self.search_keys = search_keys(jobs)
         report = BuildReport(
@@ -514,22 +520,22 @@ class Builder:
         todo = []
         before: dict[str, OutputRecord | None] = {}  # what the cache says of each page
         for job in pages:
-            fingerprint = fingerprints.job(job)
             path = job.route.output_path
-            before[path] = cache.output_record(path)
-            if not output_intact(before[path], fingerprint, os.path.join(out, path)):
-                todo.append((job, fingerprint))
+            before[path] = record = cache.output_record(path)
+            fingerprint = fingerprints.job(job, record.reads if record is not None else 0)
+            if not output_intact(record, fingerprint, os.path.join(out, path)):
+                todo.append((job, fingerprint, record.reads if record is not None else 0))
         rendered = _render_or_none(todo, theme, stored["info"])
-        if rendered is None:
-            return "a template failed on a kept page (the whole build reports it)"
+        if isinstance(rendered, str):
+            return rendered
         with OutputWriter(self.config.output_path) as writer:
-            for job, _, data in rendered:
-                writer.put(job.route.output_path, data)
+            for job, _, page in rendered:
+                writer.put(job.route.output_path, page.data)
             with self.lock:
                 written = writer.commit(remove_stale=False)
         records = {job.route.output_path: record_output(
-            os.path.join(out, job.route.output_path), fingerprint)
-            for job, fingerprint, _ in rendered}
+            os.path.join(out, job.route.output_path), fingerprint, page.reads)
+            for job, fingerprint, page in rendered}
         cache.update_outputs(records)
         index = None
         if self.config.search and rendered:
@@ -625,26 +631,28 @@ class Builder:
         jobs: dict[int, Job] = {}
         todo: list[tuple[Job, str]] = []
         for index in sorted({i for key in edits for i in showing.get(key, ())}):
-            job = substitute(last.jobs[index], last.whole.get(last.jobs[index].templates, True),
+            was = last.jobs[index]
+            reads = _reads(last.outputs, was)
+            job = substitute(was, last.whole.get(was.templates, True) or bool(reads & LISTS),
                              new)
             jobs[index] = job
-            fingerprint = last.fingerprints.job(job)
+            fingerprint = last.fingerprints.job(job, reads)
             if fingerprint != last.prints[index]:
-                todo.append((job, fingerprint))
+                todo.append((job, fingerprint, reads))
         rendered = _render_or_none(todo, last.theme, last.info)
-        if rendered is None:
-            return "a template failed on a page the edit reaches (the whole build reports it)"
+        if isinstance(rendered, str):
+            return rendered
         with OutputWriter(self.config.output_path) as writer:
-            for job, _, data in rendered:
-                writer.put(job.route.output_path, data)
+            for job, _, page in rendered:
+                writer.put(job.route.output_path, page.data)
             with self.lock:
                 written = writer.commit(remove_stale=False)
         index_of = {job.route.output_path: index for index, job in jobs.items()}
         outputs = {}
-        for job, fingerprint, _ in rendered:
+        for job, fingerprint, page in rendered:
             path = job.route.output_path
             outputs[path] = record_output(os.path.join(self.config.output_path, path),
-                                          fingerprint)
+                                          fingerprint, page.reads)
             last.prints[index_of[path]] = fingerprint
         for index, job in jobs.items():
             last.jobs[index] = job
@@ -689,25 +697,63 @@ class Builder:
         return last.showing
 
 
+def _keep(job: Job, reads: int, whole: dict[tuple[str, ...], bool]) -> KeptPage:
+    """What the cache keeps of a page its template may (`whole`) or was seen to walk whole
+    lists in."""
+    return keep_page(job, whole.get(job.templates, True) or bool(reads & LISTS))
+
+
+def _reads(outputs: dict[str, OutputRecord], job: Job) -> int:
+    """What rendering the page read last time (nothing known: 0, it is rendered anyway)."""
+    record = outputs.get(job.route.output_path)
+    return record.reads if record is not None else 0
+
+
+def _after_render(jobs: list[Job], todo: list[int], rendered: RenderedAll,
+                  previous: dict[str, OutputRecord], prints: list[str],
+                  fingerprints: Fingerprinter) -> list[int]:
+    """Every page's reads, this build's where it was rendered; `prints` are made whole (the
+    workers' when the parent had none) and follow reads that changed."""
+    reads = [_reads(previous, job) for job in jobs]
+    if not prints:
+        prints[:] = [""] * len(jobs)
+    for position, index in enumerate(todo):
+        flags = rendered.reads[position]
+        if rendered.prints[position]:
+            prints[index] = rendered.prints[position]
+        elif flags != reads[index]:
+            prints[index] = fingerprints.job(jobs[index], flags)
+        reads[index] = flags
+    return reads
+
+
 def _keep_pages(cache: BuildCache, site: Site, jobs: list[Job],
-                whole: dict[tuple[str, ...], bool]) -> None:
+                whole: dict[tuple[str, ...], bool], reads: list[int]) -> None:
     """After the rendered pages were kept (as their workers pickled them), keep every other
     page not kept yet and nothing of pages gone: the kept pages are the site's."""
     paths = {job.route.output_path for job in jobs}
     kept = cache.kept_paths()
-    cache.store_pages(keep_page(job, whole) for job in jobs if job.route.output_path not in kept)
+    cache.store_pages(_keep(job, flags, whole) for job, flags in zip(jobs, reads, strict=True)
+                      if job.route.output_path not in kept)
     cache.forget_pages(kept - paths, {str(article.source_path) for article in site.articles})
     cache.store_shared(shared_objects(site, jobs))
 
 
-def _render_or_none(todo: list[tuple[Job, str]], theme: Theme, info: SiteInfo
-                    ) -> list[tuple[Job, str, bytes]] | None:
-    """Render the jobs (with their fingerprints); None when a template fails: the long way
-    then reports it as a clean build would, with the template's file and line."""
-    try:
-        return [(job, fingerprint, render(job, theme, info)) for job, fingerprint in todo]
-    except Exception:  # a template can raise anything
-        return None
+def _render_or_none(todo: list[tuple[Job, str, int]], theme: Theme, info: SiteInfo
+                    ) -> list[tuple[Job, str, Rendered]] | str:
+    """Render the jobs (with their fingerprints and their last reads). Else why the long way
+    must: a template failed (it then reports it as a clean build would, with the template's
+    file and line), or a page read more than last time (what it depends on grew)."""
+    done = []
+    for job, fingerprint, reads in todo:
+        try:
+            page = render(job, theme, info)
+        except Exception:  # a template can raise anything
+            return "a template failed on a page the edit reaches (the whole build reports it)"
+        if page.reads & ~reads:
+            return f"{job.route.output_path} now reads more of other articles than it did"
+        done.append((job, fingerprint, page))
+    return done
 
 
 def _output_is_there(output_dir: Path) -> bool:
@@ -717,8 +763,7 @@ def _output_is_there(output_dir: Path) -> bool:
 
 def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:
     """Whether a page other than an article's own shows article bodies or word counts."""
-    lists = {job.templates for job in jobs if "article" not in job.context and "page"
-             not in job.context}
+    lists = {job.templates for job in jobs if job.kind not in ("article", "page")}
     return any(fingerprints.template(templates)[1] for templates in lists)
 
 

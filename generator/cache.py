@@ -35,7 +35,7 @@ from generator.errors import CacheFault
 if TYPE_CHECKING:
     from generator.pagestore import KeptPage
 
-SCHEMA = 11
+SCHEMA = 12
 CACHE_DIR = ".folio-cache"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime_n
     digest TEXT, parsed BLOB);
 CREATE INDEX IF NOT EXISTS sources_stat ON sources (path, size, mtime_ns);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, fingerprint TEXT, size INTEGER,
-    mtime_ns INTEGER);
+    mtime_ns INTEGER, reads INTEGER);
 CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, own TEXT, tags TEXT, refs TEXT,
     job BLOB);
 CREATE INDEX IF NOT EXISTS pages_tags ON pages (tags, path);
@@ -68,6 +68,7 @@ class OutputRecord:
     fingerprint: str
     size: int
     mtime_ns: int
+    reads: int = 0  # what rendering saw the page read (generator/tracking.py)
 
 
 class CacheDamaged(CacheFault):
@@ -247,22 +248,25 @@ class BuildCache:
 
     # -- outputs ---------------------------------------------------------------------------
     def output_records(self) -> dict[str, OutputRecord]:
-        rows = self.db.execute("SELECT path, fingerprint, size, mtime_ns FROM outputs")
-        return {path: OutputRecord(fp, size, mtime) for path, fp, size, mtime in rows}
+        rows = self.db.execute("SELECT path, fingerprint, size, mtime_ns, reads FROM outputs")
+        return {path: OutputRecord(fp, size, mtime, reads)
+                for path, fp, size, mtime, reads in rows}
 
     def output_record(self, path: str) -> OutputRecord | None:
-        row = self.db.execute("SELECT fingerprint, size, mtime_ns FROM outputs WHERE path = ?",
-                              (path,)).fetchone()
+        row = self.db.execute("SELECT fingerprint, size, mtime_ns, reads FROM outputs "
+                              "WHERE path = ?", (path,)).fetchone()
         return OutputRecord(*row) if row is not None else None
 
     def replace_outputs(self, records: dict[str, OutputRecord]) -> None:
         self.db.execute("DELETE FROM outputs")
-        self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)",
-                            ((p, r.fingerprint, r.size, r.mtime_ns) for p, r in records.items()))
+        self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?)",
+                            ((p, r.fingerprint, r.size, r.mtime_ns, r.reads)
+                             for p, r in records.items()))
 
     def update_outputs(self, records: dict[str, OutputRecord]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
-                            ((p, r.fingerprint, r.size, r.mtime_ns) for p, r in records.items()))
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+                            ((p, r.fingerprint, r.size, r.mtime_ns, r.reads)
+                             for p, r in records.items()))
 
     def mark_scanned(self, scanned_at: int) -> None:
         """Record when the stats just stored were taken."""
@@ -377,7 +381,8 @@ def output_intact(record: OutputRecord | None, fingerprint: str, path: str) -> b
     return stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns
 
 
-def record_output(path: str, fingerprint: str) -> OutputRecord:
-    """The record of an output file just written from inputs with this fingerprint."""
+def record_output(path: str, fingerprint: str, reads: int = 0) -> OutputRecord:
+    """The record of an output file just written from inputs with this fingerprint (and
+    whose rendering read `reads`, generator/tracking.py)."""
     stat = os.stat(path)
-    return OutputRecord(fingerprint, stat.st_size, stat.st_mtime_ns)
+    return OutputRecord(fingerprint, stat.st_size, stat.st_mtime_ns, reads)

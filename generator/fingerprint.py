@@ -7,6 +7,8 @@ its own context. Articles seen in lists count by everything but their body, unle
 template uses `body_html` or `word_count`; the page's own article counts whole (and an article
 page's neighbours too when its template reads a body other than `article.`'s). A term or a
 year counts with all of its articles on its own pages, and by name, URL and count in lists.
+What the templates' text shows is a prediction; what rendering the page last read
+(generator/tracking.py) widens it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from generator import __version__
 from generator.model import Article, Page, Taxonomy, Term, YearArchive
 from generator.pages import Feed, Job, Paginator, SiteInfo
 from generator.theme import Theme
+from generator.tracking import BODIES, LISTS
 
 _BODY_FIELDS = re.compile(r"\b(body_html|word_count)\b")
 # on an article's page: a body read from anything but the page's own article (a neighbour's,
@@ -54,13 +57,14 @@ class Fingerprinter:
     """Computes page fingerprints; memoises per object within one build."""
 
     def __init__(self, theme: Theme, info: SiteInfo, config_repr: str,
-                 templates: dict[tuple[str, ...], tuple[str, bool]] | None = None,
+                 templates: dict[tuple[tuple[str, ...], bool], tuple[str, bool]] | None = None,
                  whole: dict[tuple[str, ...], bool] | None = None) -> None:
         self.theme = theme
         self.base = _digest(__version__, config_repr, repr(info))
         # template fingerprints and whole_lists answers known from a build whose templates
         # are unchanged (the body-edit shortcut of `folio build`)
-        self._templates: dict[tuple[str, ...], tuple[str, bool]] = dict(templates or {})
+        self._templates: dict[tuple[tuple[str, ...], bool], tuple[str, bool]] = dict(
+            templates or {})
         self._whole: dict[tuple[str, ...], bool] = dict(whole or {})
         self._memo: dict[tuple[int, bool], str] = {}
         self._keep: list[object] = []  # keeps memoised objects alive so ids stay unique
@@ -77,27 +81,31 @@ class Fingerprinter:
                     self._memo[key] = memo[key]
                     self._keep.append(article)
 
-    def job(self, job: Job) -> str:
-        template_fp, body_in_lists = self.template(job.templates)
-        whole_lists = self.whole_lists(job.templates)
+    def job(self, job: Job, reads: int = 0) -> str:
+        """The page's fingerprint; `reads`: what rendering it last read (BODIES, LISTS) beyond
+        what its templates' text shows."""
+        template_fp, body_in_lists = self.template(job.templates, own=job.kind == "article")
+        body_in_lists = body_in_lists or bool(reads & BODIES)
+        whole_lists = self.whole_lists(job.templates) or bool(reads & LISTS)
         context = sorted(job.context.items())
         parts = [self._value(key, value, body_in_lists, whole_lists) for key, value in context]
         return _digest(self.base, template_fp, job.route.url, job.route.output_path, *parts)
 
     # -- templates -------------------------------------------------------------------------
-    def template(self, candidates: tuple[str, ...]) -> tuple[str, bool]:
-        """(digest of the chosen template and all it pulls in, whether lists show bodies)."""
-        if candidates not in self._templates:
+    def template(self, candidates: tuple[str, ...], *, own: bool = False) -> tuple[str, bool]:
+        """(digest of the chosen template and all it pulls in, whether it shows bodies: of
+        the articles it lists, or on a page of its `own` article, of other articles)."""
+        if (candidates, own) not in self._templates:
             try:
                 chosen = self.theme.env.select_template(candidates).name or ""
             except jinja2.TemplateError:
                 chosen = ""
             sources = self._closure(chosen)
-            shown = FOREIGN_BODIES if chosen == "article.html" else _BODY_FIELDS
+            shown = FOREIGN_BODIES if own else _BODY_FIELDS
             body = any(shown.search(text) for _, text in sources)
             digest = _digest(chosen, *(f"{name}\x1e{text}" for name, text in sources))
-            self._templates[candidates] = (digest, body)
-        return self._templates[candidates]
+            self._templates[candidates, own] = (digest, body)
+        return self._templates[candidates, own]
 
     def whole_lists(self, candidates: tuple[str, ...]) -> bool:
         """Whether the template walks a term's or a year's whole list of articles."""

@@ -112,6 +112,12 @@ class Job:
     route: Route
     context: dict[str, Any] = field(default_factory=dict)
     origin: str = ""
+    kind: str = "special"  # one of KINDS
+
+
+# what a page is: its kind decides what it shows (and what the incremental build watches)
+KINDS = ("article", "page", "home", "taxonomy", "term", "years", "year", "feed", "sitemap",
+         "special")
 
 
 def site_info(site: Site) -> SiteInfo:
@@ -142,17 +148,17 @@ def plan(site: Site) -> list[Job]:
     jobs: list[Job] = []
     jobs += _article_jobs(site.articles)
     jobs += _list_jobs(("index.html",), route_for("/", config.base_path), site.articles,
-                       config.per_page, config, {}, "the home page")
+                       config.per_page, config, {}, "the home page", "home")
     for taxonomy in site.taxonomies:
         jobs += _taxonomy_jobs(taxonomy, config)
     jobs += _list_jobs(("years.html",), route(config.urls.years, config.base_path), site.years,
-                       config.terms_per_page, config, {}, "the year archive index")
+                       config.terms_per_page, config, {}, "the year archive index", "years")
     for year in site.years:
         jobs += _year_jobs(year, config)
-    jobs += [Job(("page.html",), Route(p.url, p.output_path), {"page": p}, str(p.source_path))
-             for p in site.pages]
+    jobs += [Job(("page.html",), Route(p.url, p.output_path), {"page": p}, str(p.source_path),
+                 "page") for p in site.pages]
     jobs.append(Job(("404.html",), Route(config.base_path + "404.html", "404.html"), {},
-                    "the not-found page"))
+                    NOT_FOUND))
     if config.search:
         jobs.append(Job(("search.html",), search_route(config), {}, "the search page"))
     if config.feeds:
@@ -163,6 +169,7 @@ def plan(site: Site) -> list[Job]:
 
 
 FEED_NAME = "atom.xml"
+NOT_FOUND = "the not-found page"
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as sitemaps.org allows
 
 
@@ -174,37 +181,39 @@ def _feed_jobs(site: Site) -> list[Job]:
     jobs = [Job(template, route_for("/" + FEED_NAME, config.base_path),
                 {"feed": Feed(config.title, config.base_path + FEED_NAME, config.base_path,
                               f"tag:{host},2000:{config.base_path}",
-                              site.articles[:config.feed_entries])}, "the archive's feed")]
+                              site.articles[:config.feed_entries])}, "the archive's feed",
+                "feed")]
     for taxonomy in site.taxonomies:
         for term in taxonomy.terms:
             url = term.url + FEED_NAME
             jobs.append(Job(template, Route(url, url[len(config.base_path):]), {"feed": Feed(
                 f"{config.title}: {term.name}", url, term.url,
                 f"tag:{host},2000:{term.url}", term.articles[:config.feed_entries])},
-                f"the feed of {taxonomy.key} term {term.name!r}"))
+                f"the feed of {taxonomy.key} term {term.name!r}", "feed"))
     return jobs
 
 
 def _sitemap_jobs(jobs: list[Job], config: SiteConfig) -> list[Job]:
     """sitemap.xml (an index of several above 50,000 URLs) and robots.txt naming it."""
     entries = [(job.route.url, _lastmod(job)) for job in jobs
-               if job.route.output_path.endswith(".html") and job.templates != ("404.html",)
-               and not (isinstance(job.context.get("article"), Article)
-                        and job.context["article"].noindex)]
+               if job.route.output_path.endswith(".html") and job.origin != NOT_FOUND
+               and not (job.kind == "article" and job.context["article"].noindex)]
     parts = [entries[i:i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)]
     sitemap = route_for("/sitemap.xml", config.base_path)
     planned = []
     if len(parts) <= 1:
-        planned.append(Job(("sitemap.xml",), sitemap, {"entries": tuple(entries)}, "the sitemap"))
+        planned.append(Job(("sitemap.xml",), sitemap, {"entries": tuple(entries)}, "the sitemap",
+                           "sitemap"))
     else:
         routes = [route_for(f"/sitemap-{n}.xml", config.base_path)
                   for n in range(1, len(parts) + 1)]
         planned.append(Job(("sitemap-index.xml",), sitemap,
-                           {"sitemaps": tuple(r.url for r in routes)}, "the sitemap index"))
-        planned += [Job(("sitemap.xml",), r, {"entries": tuple(part)}, f"sitemap {n}")
+                           {"sitemaps": tuple(r.url for r in routes)}, "the sitemap index",
+                           "sitemap"))
+        planned += [Job(("sitemap.xml",), r, {"entries": tuple(part)}, f"sitemap {n}", "sitemap")
                     for n, (r, part) in enumerate(zip(routes, parts, strict=True), 1)]
     planned.append(Job(("robots.txt",), route_for("/robots.txt", config.base_path),
-                       {"sitemap_url": sitemap.url}, "robots.txt"))
+                       {"sitemap_url": sitemap.url}, "robots.txt", "sitemap"))
     return planned
 
 
@@ -228,7 +237,7 @@ def _article_jobs(articles: tuple[Article, ...]) -> list[Job]:
         older = articles[index + 1] if index + 1 < len(articles) else None
         jobs.append(Job(("article.html",), Route(article.url, article.output_path),
                         {"article": article, "newer": newer, "older": older},
-                        str(article.source_path)))
+                        str(article.source_path), "article"))
     return jobs
 
 
@@ -236,7 +245,7 @@ def _taxonomy_jobs(taxonomy: Taxonomy, config: SiteConfig) -> list[Job]:
     index = route(taxonomy.config.index_url, config.base_path)
     jobs = _list_jobs((f"taxonomy-{taxonomy.key}.html", "taxonomy.html"), index,
                       taxonomy.terms, config.terms_per_page, config, {"taxonomy": taxonomy},
-                      f"the {taxonomy.key} index")
+                      f"the {taxonomy.key} index", "taxonomy")
     for term in taxonomy.terms:
         jobs += _term_jobs(taxonomy, term, config)
     return jobs
@@ -246,17 +255,18 @@ def _term_jobs(taxonomy: Taxonomy, term: Term, config: SiteConfig) -> list[Job]:
     first = route(taxonomy.config.term_url, config.base_path, slug=term.slug)
     return _list_jobs((f"term-{taxonomy.key}.html", "term.html"), first, term.articles,
                       config.per_page, config, {"taxonomy": taxonomy, "term": term},
-                      f"{taxonomy.key} term {term.name!r}")
+                      f"{taxonomy.key} term {term.name!r}", "term")
 
 
 def _year_jobs(year: YearArchive, config: SiteConfig) -> list[Job]:
     first = route(config.urls.year, config.base_path, year=f"{year.year:04d}")
     return _list_jobs(("year.html",), first, year.articles, config.per_page, config,
-                      {"year": year}, f"the {year.year} archive")
+                      {"year": year}, f"the {year.year} archive", "year")
 
 
 def _list_jobs(templates: tuple[str, ...], first: Route, items: Sequence[Any], per_page: int,
-               config: SiteConfig, context: dict[str, Any], origin: str) -> list[Job]:
+               config: SiteConfig, context: dict[str, Any], origin: str, kind: str
+               ) -> list[Job]:
     """A paginated list: page 1 at `first`, page N at …/page/N/."""
     count = max(1, math.ceil(len(items) / per_page))
     routes = [page_route(first, n, config.base_path) for n in range(1, count + 1)]
@@ -266,7 +276,8 @@ def _list_jobs(templates: tuple[str, ...], first: Route, items: Sequence[Any], p
         chunk = items[(number - 1) * per_page: number * per_page]
         paginator = Paginator(number, count, len(items), per_page, chunk, urls)
         label = origin if number == 1 else f"{origin}, page {number}"
-        jobs.append(Job(templates, page_route_, {**context, "paginator": paginator}, label))
+        jobs.append(Job(templates, page_route_, {**context, "paginator": paginator}, label,
+                        kind))
     return jobs
 
 

@@ -46,11 +46,11 @@ def pickled_head(article: Article) -> bytes:
     return pickle.dumps(head(article), pickle.HIGHEST_PROTOCOL)
 
 
-def keep_page(job: Job, whole: Mapping[tuple[str, ...], bool]) -> KeptPage:
-    """Pickle a page's job by reference; `whole[job.templates]`: the template walks whole
-    term or year lists (so those are kept with their articles)."""
+def keep_page(job: Job, whole: bool) -> KeptPage:
+    """Pickle a page's job by reference; `whole`: the page may walk whole term or year lists
+    (so those are kept with their articles)."""
     buffer = io.BytesIO()
-    dumper = _Dumper(buffer, whole.get(job.templates, True), job.context.get("paginator"))
+    dumper = _Dumper(buffer, whole, job.context.get("paginator"))
     dumper.dump(job)
     own = job.context.get("article")
     if not isinstance(own, Article):

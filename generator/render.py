@@ -20,11 +20,21 @@ PARALLEL_MIN_PAGES = 400
 CHUNK = 64
 
 
-def render(job: Job, theme: Theme, site: SiteInfo) -> bytes:
-    """The page's HTML, encoded as UTF-8."""
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered page: its bytes, and what its templates were seen to read."""
+
+    data: bytes
+    reads: int  # generator.tracking.BODIES | LISTS
+
+
+def render(job: Job, theme: Theme, site: SiteInfo) -> Rendered:
+    """The page's HTML, encoded as UTF-8, and its reads."""
     template = theme.env.select_template(job.templates)
     context = {"site": site, "url": job.route.url, **job.context}
-    return template.render(context).encode("utf-8")
+    with theme.env.tracking() as reads:
+        html = template.render(context)
+    return Rendered(html.encode("utf-8"), reads.flags(job.context.get("article")))
 
 
 def template_problem(exc: Exception, job: Job) -> Problem:
@@ -53,54 +63,67 @@ class _RenderState:
     info: SiteInfo
     output_dir: Path
     staging: Path
-    fingerprint: Callable[[Job], str] | None
-    keep: Callable[[Job], object] | None
+    fingerprint: Callable[[Job, int], str] | None
+    keep: Callable[[Job, int], object] | None
 
 
-_Done = tuple[int, bool | None, Problem | None, str, object]
+_Done = tuple[int, bool | None, Problem | None, str, int, object]
 
 
 def _render_chunk(state: _RenderState, indices: Sequence[int]) -> list[_Done]:
-    """Render and stage some jobs: (index, staged?, problem, fingerprint, kept) each. Runs in
-    a worker; fingerprints are computed here too when the parent has none yet (cold builds),
-    and so is what the caller keeps of a job (`keep`), off the parent's critical path."""
+    """Render and stage some jobs: (index, staged?, problem, fingerprint, reads, kept) each.
+    Runs in a worker; fingerprints are computed here too when the parent has none yet (cold
+    builds), and so is what the caller keeps of a job (`keep`), off the parent's critical
+    path; both from the job and what rendering it read."""
     done: list[_Done] = []
     for index in indices:
         job = state.jobs[index]
-        fingerprint = state.fingerprint(job) if state.fingerprint is not None else ""
-        kept = state.keep(job) if state.keep is not None else None
         try:
-            data = render(job, state.theme, state.info)
+            rendered = render(job, state.theme, state.info)
         except Exception as exc:  # a template can raise anything; report it with its place
-            done.append((index, None, template_problem(exc, job), fingerprint, kept))
+            done.append((index, None, template_problem(exc, job), "", 0, None))
             continue
-        staged = stage_bytes(state.output_dir, state.staging, job.route.output_path, data)
-        done.append((index, staged, None, fingerprint, kept))
+        reads = rendered.reads
+        fingerprint = state.fingerprint(job, reads) if state.fingerprint is not None else ""
+        kept = state.keep(job, reads) if state.keep is not None else None
+        staged = stage_bytes(state.output_dir, state.staging, job.route.output_path,
+                             rendered.data)
+        done.append((index, staged, None, fingerprint, reads, kept))
     return done
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedAll:
+    """What render_all learnt of each job, in the jobs' order."""
+
+    prints: list[str]  # fingerprints (empty strings when none were asked for)
+    reads: list[int]
 
 
 def render_all(jobs: Sequence[Job], theme: Theme, info: SiteInfo, writer: OutputWriter,
                workers: int = 1, progress: Callable[[str, int, int], None] | None = None,
-               fingerprint: Callable[[Job], str] | None = None,
-               keep: Callable[[Job], object] | None = None,
-               kept: Callable[[list[object]], None] | None = None) -> list[str]:
+               fingerprint: Callable[[Job, int], str] | None = None,
+               keep: Callable[[Job, int], object] | None = None,
+               kept: Callable[[list[object]], None] | None = None) -> RenderedAll:
     """Render jobs into the writer's staging folder, in worker processes when there are
     many; template problems are collected (the first few distinct ones) and raised together.
-    Returns the jobs' fingerprints when `fingerprint` is given (else empty strings), and
-    hands what `keep(job)` gives for each to `kept`, a chunk at a time (nothing piles up)."""
+    Returns the jobs' reads, and their fingerprints when `fingerprint(job, reads)` is given,
+    and hands what `keep(job, reads)` gives for each to `kept`, a chunk at a time (nothing
+    piles up)."""
     if len(jobs) < PARALLEL_MIN_PAGES:
         workers = 1
     state = _RenderState(jobs, theme, info, writer.output_dir, writer.staging, fingerprint,
                          keep)
     problems: dict[tuple[object, ...], Problem] = {}
     prints = [""] * len(jobs)
+    reads = [0] * len(jobs)
     count = 0
     for chunk in parallel.run(_render_chunk, state, parallel.chunks(range(len(jobs)), CHUNK),
                               workers):
         chunk_kept = []
-        for index, staged, problem, job_print, job_kept in chunk:
+        for index, staged, problem, job_print, job_reads, job_kept in chunk:
             count += 1
-            prints[index] = job_print
+            prints[index], reads[index] = job_print, job_reads
             if job_kept is not None:
                 chunk_kept.append(job_kept)
             if problem is not None:
@@ -115,4 +138,4 @@ def render_all(jobs: Sequence[Job], theme: Theme, info: SiteInfo, writer: Output
             break
     if problems:
         raise ThemeError(problems.values(), title="The theme failed to render")
-    return prints
+    return RenderedAll(prints, reads)

@@ -34,9 +34,9 @@ def search_keys(jobs: list[Job]) -> dict[str, str]:
     keys = {}
     for job in jobs:
         path = job.route.output_path
-        if "article" in job.context:
+        if job.kind == "article":
             keys[path] = f"{job.context['article'].date.isoformat()} {path}"
-        elif "page" in job.context:
+        elif job.kind == "page":
             keys[path] = f" {path}"
     return keys
 

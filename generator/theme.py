@@ -20,6 +20,7 @@ import jinja2
 from generator.config import SiteConfig
 from generator.errors import Problem, ThemeError
 from generator.metadata import news_article
+from generator.tracking import TrackingEnvironment
 from generator.urls import absolute
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
@@ -43,7 +44,7 @@ class Theme:
 
     layers: tuple[ThemeLayer, ...]  # the chosen theme first, then what it extends
     template_dirs: tuple[Path, ...]
-    env: jinja2.Environment
+    env: TrackingEnvironment
 
     def static_files(self, config: SiteConfig) -> dict[str, Path]:
         """Output path -> source file; the site's static/ wins over the theme's."""
@@ -116,7 +117,7 @@ def load_theme(config: SiteConfig, bytecode_cache: Path | None = None) -> Theme:
         jinja2.FileSystemLoader([str(d) for d in dirs]),
         jinja2.PrefixLoader(named, delimiter=":"),
     ])
-    env = jinja2.Environment(
+    env = TrackingEnvironment(
         loader=loader,
         autoescape=jinja2.select_autoescape(("html", "htm", "xml"), default_for_string=True),
         undefined=jinja2.StrictUndefined,

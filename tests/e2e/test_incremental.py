@@ -29,7 +29,11 @@ from tests.sitekit import article_text, comparable_tree, write_tree
 
 REGIONS = ["Europe", "Asia", "europe", "Middle East & North Africa"]
 OPS = ["add", "body", "title", "summary", "date", "delete", "rename", "term", "template",
-       "config", "static"]
+       "config", "static", "reader"]
+# term page templates that reach bodies or whole lists in ways only rendering sees
+READERS = ["{% set f = 'body' ~ '_html' %}{% for a in paginator.items %}{{ a[f] }}{% endfor %}",
+           "{% if paginator.number == 1 %}{% include 'teaser.html' %}{% endif %}",
+           "{{ term['arti' ~ 'cles']|map(attribute='title')|join(',') }}"]
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -100,6 +104,16 @@ class Archive:
             else:
                 path.write_text('{% extends "default:article.html" %}{% block title %}'
                                 f"v{self.serial} {{{{ article.title }}}}{{% endblock %}}")
+            return [path]
+        elif op == "reader":
+            path = self.root / "templates/term.html"
+            path.parent.mkdir(exist_ok=True)
+            (path.parent / "teaser.html").write_text(
+                "{% for a in paginator.items %}{{ a|attr('word' ~ '_count') }}{% endfor %}")
+            if pick % 4 == 3 and path.exists():
+                path.unlink()
+            else:
+                path.write_text(READERS[pick % 4 % len(READERS)])
             return [path]
         elif op == "config":
             self.per_page = 2 + pick % 2
@@ -418,12 +432,24 @@ def test_a_template_failing_on_an_edit_is_reported_with_its_place(tmp_path: Path
     ("templates/article.html", '{% extends "default:article.html" %}{% block title %}'
                                "{% for n in [newer, older] %}{% if n %}{{ n.word_count }}"
                                "{% endif %}{% endfor %}{% endblock %}", "body"),
+    # a list reading bodies through a field name the template computes (a filter's argument)
+    ("templates/term.html", "{% set f = 'body' ~ '_html' %}{% for a in paginator.items %}"
+                            "{{ a|attr(f)|length }},{{ a[f]|wordcount }}{% endfor %}", "body"),
+    ("templates/list.html", "{% for a in paginator.items %}"
+                            "{{ [a]|map(attribute='word' ~ '_count')|sum }}{% endfor %}", "body"),
+    # a partial included only on some pages, reading bodies of what the page lists
+    ("templates/term.html", "{% if paginator.number == 1 %}{% include 'teaser.html' %}"
+                            "{% endif %}{{ term.name }}", "body"),
+    # the whole of a year's list reached through a computed name
+    ("templates/year.html", "{% set k = 'arti' ~ 'cles' %}{{ year[k]|map(attribute='title')"
+                            "|join(',') }}", "title"),
 ])
 @pytest.mark.parametrize("style", ["cli", "serve"])
 def test_edits_follow_templates_that_reach_lists_and_bodies_by_other_names(
         tmp_path: Path, path: str, text: str, op: str, style: str) -> None:
     archive = Archive(tmp_path)
-    write_tree(tmp_path, {path: text})
+    write_tree(tmp_path, {path: text, "templates/teaser.html":
+                          "{% for a in paginator.items %}{{ a['body' ~ '_html'] }}{% endfor %}"})
     builder = Builder(load_config(tmp_path), workers=1)
     builder.build(remember=True)
     for pick in (0, 1, 2):

@@ -28,7 +28,7 @@ def kept_again(job: Job, site: Site, whole: bool = False) -> tuple[Job, tuple[st
     """The job as the cache gives it back: articles from their heads (bodies for an article
     page's own article come from its parse), shared objects from their own pickles."""
     jobs = plan(site)
-    kept = keep_page(job, {job.templates: whole})
+    kept = keep_page(job, whole)
     shared = {key: pickle.loads(blob) for key, blob in shared_objects(site, jobs)}
     heads = {str(a.source_path): head(a) for a in site.articles}
     return load_page(kept.blob, heads, shared.__getitem__), kept.refs
@@ -57,7 +57,7 @@ def test_a_template_walking_whole_lists_keeps_them_whole(site: Site) -> None:
 
 def test_an_article_page_refers_to_itself_and_its_neighbours(site: Site) -> None:
     page = by_url(plan(site), "/2017/01/b/")
-    kept = keep_page(page, {})
+    kept = keep_page(page, False)
     assert set(kept.refs) == {"content/b.md", "content/a.md", "content/c.md"}
     assert kept.own == "content/b.md"
     assert pickle.loads(kept.head or b"") == head(page.context["article"])
@@ -65,7 +65,7 @@ def test_an_article_page_refers_to_itself_and_its_neighbours(site: Site) -> None
 
 def test_a_missing_article_or_shared_object_is_a_key_error(site: Site) -> None:
     europe = by_url(plan(site), "/regions/europe/")
-    kept = keep_page(europe, {})
+    kept = keep_page(europe, True)
     with pytest.raises(KeyError):
         load_page(kept.blob, {}, {}.__getitem__)
 
