@@ -1,19 +1,21 @@
-"""`folio build`: the whole pipeline, read top to bottom in `Builder._full`:
+"""`folio build`: bring the output up to date, read top to bottom in `Builder._build`:
+
+    last     = what the last build left            (the cache, or folio serve's memory)
+    changes  = what changed since                  (stats, or the paths serve was told)
+    decision = plan_rebuild(last, changes)         generator/rebuild.py: the path and why
+    then that path: nothing to do; the edit paths (generator/edits.py); or the whole
+    pipeline, `_full`:
 
     inputs   = scan_inputs(config)          stats of everything the site is made from
-    (stop early when nothing changed since the last good build)
     content  = load_content(...)            parses only the files that changed
     site     = assemble_parsed(content)     the frozen site; every problem at once
-    jobs     = plan(site)                   every page: template, route, context
+    jobs     = plan(site)                   every page: template, route, context, kind
     todo     = jobs whose fingerprint changed, or whose output is missing
     render_all(todo) into a staging folder, then commit: all or nothing
 
-An edit that leaves the site's shape as it was (an article's body, title, summary: not where
-it goes or in which lists) re-renders only the pages that show the article: `folio build`
-from the pages the cache keeps (`Builder._edit_from_cache`, generator/pagestore.py), `folio
-serve` from the Builder's memory of its last build (`Builder._edit_in_memory`). After any
-other edit `folio serve` re-assembles only the articles that changed (`AssemblyMemo`) and
-keeps the unchanged articles' digests when it fingerprints the pages again.
+After an edit that the edit paths cannot take, `folio serve` re-assembles only the articles
+that changed (`AssemblyMemo`) and keeps the unchanged articles' digests when it fingerprints
+the pages again.
 """
 
 from __future__ import annotations
@@ -41,14 +43,8 @@ from generator.cache import (
     set_aside,
 )
 from generator.config import SiteConfig
-from generator.content import (
-    Parsed,
-    ParseSettings,
-    SourceFile,
-    digest,
-    quick_stats,
-    read_source,
-)
+from generator.content import Parsed, ParseSettings, SourceFile, quick_stats
+from generator.edits import Memory, Setting, edit_from_cache, edit_in_memory, output_is_there
 from generator.errors import Problem
 from generator.fingerprint import FOREIGN_BODIES, Fingerprinter
 from generator.loading import (
@@ -56,82 +52,54 @@ from generator.loading import (
     Inputs,
     assemble_parsed,
     content_stats,
-    inputs_digest,
+    input_files,
     load_content,
     rest_digest,
     scan_inputs,
 )
-from generator.model import Article, Site
+from generator.model import Site
 from generator.pages import Job, SiteInfo, check_collisions, plan, site_info
-from generator.pagestore import (
-    KeptPage,
-    keep_page,
-    load_page,
-    pickled_head,
-    shared_objects,
-    substitute,
+from generator.pagestore import KeptPage, keep_page, shared_objects
+from generator.rebuild import (
+    PATHS,
+    BuildReport,
+    Changes,
+    Decision,
+    Kept,
+    LastBuild,
+    compare_stats,
+    plan_rebuild,
+    told_changes,
 )
-from generator.render import Rendered, RenderedAll, render, render_all
-from generator.searchindex import Unplanned, Written, index_is_current, search_keys, update_index
-from generator.site import AssemblyMemo, reassemble
+from generator.render import RenderedAll, render_all
+from generator.searchindex import index_is_current, search_keys, update_index
+from generator.site import AssemblyMemo
 from generator.theme import Theme, load_theme
 from generator.tracking import BODIES, LISTS
-from generator.writer import MARKER, OutputWriter, check_output_dir
+from generator.writer import OutputWriter, WriteReport, check_output_dir
 
+__all__ = ["PATHS", "BuildReport", "Builder", "build"]
 Progress = Callable[[str, int, int], None]
-MOVED = ("the edit moves the article or changes its terms, attribution names or warnings, "
-         "so other pages change too")
-
-
-@dataclass(frozen=True, slots=True)
-class BuildReport:
-    """What a build did, for the command line and for tests."""
-
-    articles: int
-    pages: int
-    written: int
-    unchanged: int
-    removed: int
-    seconds: float
-    warnings: tuple[Problem, ...]
-    parsed: int = 0  # content files parsed (the rest came from the cache)
-    rendered: int = 0  # pages rendered (the rest were known to be unchanged)
-    index: search.SearchIndex | None = None  # the search index, when it was made anew
-    path: str = "full"  # which way the build went: one of PATHS
-    reason: str = ""  # why it went that way
-
-
-PATHS = {
-    "unchanged": "nothing changed since the last build",
-    "edit-from-cache": "re-rendered the pages showing the edited articles, from the cache",
-    "edit-in-memory": "re-rendered the pages showing the edited articles, from memory",
-    "full": "the whole pipeline (parsing and rendering only what changed)",
-}
-
-
-@dataclass(slots=True)
-class _Last:
-    """What this Builder's previous good build produced."""
-
-    inputs: str | None
-    site: Site
-    info: SiteInfo
-    theme: Theme
-    fingerprints: Fingerprinter
-    jobs: list[Job]
-    prints: list[str]
-    outputs: dict[str, OutputRecord]
-    manifest: list[str]  # every file in the output, pages and static alike
-    article_jobs: dict[str, int]  # source path -> index of the article's own page
-    kept: bool  # the cache keeps every page (the shortcuts for edits can be taken)
-    whole: dict[tuple[str, ...], bool]  # templates -> walks whole term or year lists
-    showing: dict[str, list[int]] | None = None  # source path -> pages showing the article
 
 
 def build(config: SiteConfig, progress: Progress | None = None, *,
           workers: int | None = None, use_cache: bool = True) -> BuildReport:
     """Build the site into its output folder; on any error the output is left as it was."""
     return Builder(config, workers=workers, use_cache=use_cache, progress=progress).build()
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """The whole pipeline's site and pages, before anything is rendered."""
+
+    inputs: Inputs
+    content: Content
+    site: Site
+    info: SiteInfo
+    theme: Theme
+    jobs: list[Job]
+    static: dict[str, Path]
+    fingerprints: Fingerprinter
 
 
 class Builder:
@@ -151,7 +119,7 @@ class Builder:
         self.lock = lock if lock is not None else contextlib.nullcontext()
         self.parsed: dict[str, Parsed] = {}
         self.records: dict[str, SourceRecord] = {}
-        self.last: _Last | None = None
+        self.last: Memory | None = None  # folio serve's memory of its last good build
         self.assembly = AssemblyMemo()  # what the last assembly made of each parsed article
         self.sources: dict[str, SourceFile] = {}  # the content files the last scan found
         self.scanned_at = 0  # when the stats in self.records were taken
@@ -159,8 +127,9 @@ class Builder:
 
     def build(self, changed: Collection[Path] | None = None, *,
               remember: bool = False) -> BuildReport:
-        """Bring the output up to date. `changed` (paths the caller saw change) allows the
-        body-only shortcut; `remember` loads the whole site even when nothing changed."""
+        """Bring the output up to date. `changed`: the paths folio serve saw change (it
+        may then skip taking stats); `remember` loads the whole site even when nothing
+        changed."""
         started = time.perf_counter()
         check_output_dir(self.config.output_path, self.config.root,
                          [self.config.content_path, self.config.static_path,
@@ -208,57 +177,154 @@ class Builder:
                started: float) -> BuildReport:
         with parallel.few_collections(), BuildCache(self.cache_path, _parse_key(self.config)) \
                 as cache:
-            why = "folio serve's first build loads the whole site" if remember else \
-                "the changes are not edits of known articles" if self.last is not None else \
-                "no build cache to start from"
-            if changed and self.last is not None:
-                shortcut = self._edit_in_memory(changed, cache, started)
-                if isinstance(shortcut, BuildReport):
-                    return shortcut
-                why = shortcut
-            if self.last is None and not remember and self.cache_path is not None:
-                shortcut = self._edit_from_cache(cache, started)
-                if isinstance(shortcut, BuildReport):
-                    return shortcut
-                why = shortcut
+            last = self._last_build(cache)
+            changes = None if last is None or remember else self._observe(cache, last, changed)
+            decision = plan_rebuild(last, changes, in_memory=self.last is not None,
+                                    remember=remember)
             try:
-                report = self._full(cache, started, remember)
-                return replace(report, reason=report.reason or why)
+                return self._follow(decision, cache, last, changes, started, remember)
             except BaseException:
                 self.last = None  # the next build starts from what is on disk
                 raise
+
+    def _last_build(self, cache: BuildCache) -> LastBuild | None:
+        """What the last build left, for this output folder."""
+        if self.last is not None:
+            return self.last.record
+        last = cache.last_build()
+        if last is None or last.output_dir != str(self.config.output_path.resolve()):
+            return None
+        return last
+
+    def _observe(self, cache: BuildCache, last: LastBuild,
+                 told: Collection[Path] | None) -> Changes:
+        """What changed since `last`: as folio serve was told, when that says enough, else
+        by the stats of the content files (those of folders that did not change only)."""
+        config = self.config
+        scanned_at = time.time_ns()
+        since = self.scanned_at if self.last is not None else cache.scanned_at
+        search_behind = config.search and cache.search_marker() is None
+        output_gone = not output_is_there(config.output_path)
+        if told is not None and self.last is not None:
+            seen = told_changes(told, config.content_path, self.records.keys())
+            if seen is not None:
+                return replace(seen, config=repr(config) != last.config,
+                               output_gone=output_gone, search_behind=search_behind)
+        known = {key: (record.size, record.mtime_ns) for key, record in self.records.items()} \
+            if self.last is not None else cache.source_stats()
+
+        def trustworthy(mtime_ns: int) -> bool:
+            return mtime_ns < since - RACY_NS
+
+        folders: dict[str, int] = {}
+        stats = quick_stats(known, last.folders, trustworthy)
+        if stats is None:  # a folder changed: look for added and removed files
+            stats = content_stats(config, folders)
+        added, removed, edited = compare_stats(known, stats, trustworthy)
+        rest = rest_digest(config)
+        newest = max((path.stat().st_mtime_ns for path in input_files(config)
+                      if path.exists()), default=0)
+        return Changes(config=repr(config) != last.config, rest=rest != last.rest,
+                       output_gone=output_gone, added=added, removed=removed, edited=edited,
+                       rest_racy=not trustworthy(newest), search_behind=search_behind,
+                       stats=stats, folders=folders, scanned_at=scanned_at)
+
+    def _follow(self, decision: Decision, cache: BuildCache, last: LastBuild | None,
+                changes: Changes | None, started: float, remember: bool) -> BuildReport:
+        """Take the decided path; an edit path or the unchanged one may find it cannot (an
+        edit moved its article, an output was deleted): the whole pipeline then, saying why."""
+        setting = Setting(self.config, cache, self.lock, self._index, started)
+        outcome: BuildReport | str = decision.reason
+        if decision.path == "unchanged" and last is not None:
+            outcome = self._unchanged(cache, last, decision, started)
+        elif decision.path == "edit-in-memory" and self.last is not None:
+            outcome = edit_in_memory(setting, self.last, decision.edited, self.parsed,
+                                     self.records, self.search_keys)
+        elif decision.path == "edit-from-cache" and last is not None and changes is not None:
+            outcome = edit_from_cache(setting, last, changes, self._templates_cache())
+        if isinstance(outcome, BuildReport):
+            return outcome
+        report = self._full(cache, last, remember)
+        return replace(report, seconds=time.perf_counter() - started, reason=outcome)
+
+    def _unchanged(self, cache: BuildCache, last: LastBuild, decision: Decision,
+                   started: float) -> BuildReport | str:
+        """The report of a build that has nothing to do, once the output is checked to be
+        as the last build left it; else why the whole pipeline runs."""
+        outputs = self.last.outputs if self.last is not None else cache.output_records()
+        if not outputs:
+            return "the cache knows no outputs of the last build"
+        manifest = list(last.manifest) if last.manifest is not None else None
+        if self.config.search and not index_is_current(self.config, cache, outputs, manifest):
+            return "the search index is behind the pages"
+        out = str(self.config.output_path)
+        if not all(output_intact(record, record.fingerprint, os.path.join(out, path))
+                   for path, record in outputs.items()):
+            return "an output file was changed or removed since the last build"
+        return BuildReport(last.articles, last.pages, 0, last.pages, 0,
+                           time.perf_counter() - started, last.warnings, path="unchanged",
+                           reason=decision.reason)
 
     def _templates_cache(self) -> Path | None:
         return self.cache_path.parent / "templates" if self.cache_path is not None else None
 
     # -- the whole pipeline ------------------------------------------------------------------
-    def _full(self, cache: BuildCache, started: float, remember: bool) -> BuildReport:
+    def _full(self, cache: BuildCache, last: LastBuild | None, remember: bool) -> BuildReport:
+        config = self.config
+        previous = (self.last.outputs if self.last is not None else cache.output_records()) \
+            if last is not None else {}
+        manifest = list(last.manifest) if last is not None and last.manifest is not None \
+            else None
+        if last is not None:  # until this build finishes, the cache vouches for nothing
+            cache.record_last_build(replace(last, finished=False, kept=None))
+        planned = self._plan(cache)
+        jobs, fingerprints = planned.jobs, planned.fingerprints
+        prints, todo = self._todo(jobs, previous, fingerprints)
+        whole = {t: fingerprints.whole_lists(t) for t in {job.templates for job in jobs}}
+        keep = not _lists_show_bodies(jobs, fingerprints) and not any(
+            fingerprints.mentions(job.templates, FOREIGN_BODIES) for job in jobs[:1]
+            if job.kind == "article")
+        # recorded before anything is rendered (nothing the rendering keeps in the cache is
+        # committed before the output is): a build killed while moving files in leaves none
+        # the next build does not know of, and the index marked as behind the pages
+        if last is not None and manifest is not None:
+            cache.record_last_build(replace(last, finished=False, kept=None, manifest=tuple(
+                sorted({*manifest, *planned.static, *(job.route.output_path for job in jobs)}))))
+        if config.search:
+            cache.mark_search(None)
+        cache.commit()
+        written, rendered, manifest = self._render(planned, todo, prints, whole, keep, cache,
+                                                   manifest)
+        reads = _after_render(jobs, todo, rendered, previous, prints, fingerprints)
+        outputs = {job.route.output_path: record_output(
+            os.path.join(config.output_path, job.route.output_path), prints[i], reads[i])
+            if i in todo else previous[job.route.output_path] for i, job in enumerate(jobs)}
+        # a page seen reading other articles' bodies needs them: the kept pages hold heads
+        keep = keep and not any(flags & BODIES for flags in reads)
+        record = self._record(cache, planned, outputs, manifest, whole if keep else None, reads)
+        report = BuildReport(
+            articles=len(planned.site.articles), pages=len(jobs), written=written.written,
+            unchanged=written.unchanged, removed=written.removed, seconds=0.0,
+            warnings=planned.site.warnings, parsed=len(planned.content.fresh),
+            rendered=len(todo), changed=written.paths + written.gone)
+        if config.search and not self.index_later and not remember:
+            # `folio build`: nothing needs the site any more, and at 100,000 articles it
+            # weighs gigabytes beside Pagefind's
+            del planned, jobs, fingerprints, prints
+            self._forget()
+        listed, search_index = self._index(cache, manifest, outputs, keys=self.search_keys)
+        if listed is not None:
+            record = replace(record, manifest=tuple(listed))
+            if self.last is not None:
+                self.last.record = record
+        cache.record_last_build(record)
+        cache.commit()
+        return replace(report, index=search_index)
+
+    def _plan(self, cache: BuildCache) -> _Planned:
+        """Load the site and plan its pages; every problem with them is raised here."""
         config = self.config
         inputs = scan_inputs(config, self.sources)
-        output_dir = str(config.output_path.resolve())
-        manifest: list[str] | None = None  # every file the last build left in the output
-        if self.last is not None:
-            previous, manifest = self.last.outputs, self.last.manifest
-        elif cache.get("output_dir") == output_dir:
-            previous = cache.output_records()
-            stored = cache.get("manifest")
-            manifest = stored if isinstance(stored, list) else None
-        else:
-            previous = {}
-        if not remember and self._nothing_changed(cache, inputs, previous, manifest):
-            summary = cache.get("summary")
-            if self.last is not None:
-                summary = (len(self.last.site.articles), len(self.last.jobs),
-                           self.last.site.warnings)
-            if isinstance(summary, tuple):
-                articles, pages, warnings = summary
-                return BuildReport(articles, pages, 0, pages, 0,
-                                   time.perf_counter() - started, warnings, path="unchanged",
-                                   reason="no input changed since the last build")
-        # until this build succeeds, the cache vouches neither for the output nor for the
-        # kept pages (_load commits the sources it parsed)
-        cache.put("shortcut", None)
-        cache.put("inputs", None)
         content = self._load(cache, inputs)
         site = assemble_parsed(config, content.parsed.values(), self.assembly)
         theme = load_theme(config, bytecode_cache=self._templates_cache())
@@ -273,91 +339,71 @@ class Builder:
         fingerprints = Fingerprinter(theme, info, repr(config))
         if self.last is not None:  # articles assembled to the same objects keep their digests
             fingerprints.adopt(self.last.fingerprints, site.articles)
-        out = str(config.output_path)
-        if previous:  # what changed decides what is rendered
-            prints = [fingerprints.job(job, _reads(previous, job)) for job in jobs]
-            todo = [i for i, job in enumerate(jobs)
-                    if not output_intact(previous.get(job.route.output_path), prints[i],
-                                   os.path.join(out, job.route.output_path))]
-        else:  # everything is rendered: the workers fingerprint as they go
-            prints, todo = [], list(range(len(jobs)))
+        return _Planned(inputs, content, site, info, theme, jobs, static, fingerprints)
+
+    def _todo(self, jobs: list[Job], previous: dict[str, OutputRecord],
+              fingerprints: Fingerprinter) -> tuple[list[str], list[int]]:
+        """The pages' fingerprints (none yet when every page is rendered: the workers make
+        them) and the indices of the pages to render."""
+        if not previous:
+            return [], list(range(len(jobs)))
+        out = str(self.config.output_path)
+        prints = [fingerprints.job(job, _reads(previous, job)) for job in jobs]
+        return prints, [i for i, job in enumerate(jobs)
+                        if not output_intact(previous.get(job.route.output_path), prints[i],
+                                             os.path.join(out, job.route.output_path))]
+
+    def _render(self, planned: _Planned, todo: list[int], prints: list[str],
+                whole: dict[tuple[str, ...], bool], keep: bool, cache: BuildCache,
+                manifest: list[str] | None) -> tuple[WriteReport, RenderedAll, list[str]]:
+        """Render the pages to do into a staging folder, copy the static files, and move
+        them in: what was written, what rendering learnt, and the output's new manifest."""
+        config, jobs = self.config, planned.jobs
         todo_set = set(todo)
-        lists_show_bodies = _lists_show_bodies(jobs, fingerprints)
-        shortcut = not lists_show_bodies and not any(
-            fingerprints.mentions(job.templates, FOREIGN_BODIES) for job in jobs[:1]
-            if job.kind == "article")
-        templates = {job.templates for job in jobs}
-        shapes = {(job.templates, job.kind == "article") for job in jobs}
-        whole = {t: fingerprints.whole_lists(t) for t in templates}
-        # recorded before anything is rendered (nothing the rendering keeps in the cache is
-        # committed before the output is): a build killed while moving files in leaves none
-        # the next build does not know of, and the index marked as behind the pages
-        if manifest is not None:
-            cache.put("manifest", sorted({*manifest, *static,
-                                          *(job.route.output_path for job in jobs)}))
-        if config.search:
-            cache.put("search", None)
-        cache.commit()
         with OutputWriter(config.output_path, config.base_url) as writer:
             for index, job in enumerate(jobs):
                 if index not in todo_set:
                     writer.keep(job.route.output_path)
-            rendered = render_all([jobs[i] for i in todo], theme, info, writer, self.workers,
-                                  self.progress, None if prints else fingerprints.job,
-                                  functools.partial(_keep, whole=whole) if shortcut
-                                  else None, cache.store_pages)  # type: ignore[arg-type]
-            reads = _after_render(jobs, todo, rendered, previous, prints, fingerprints)
-            for output_path, source in static.items():
+            rendered = render_all([jobs[i] for i in todo], planned.theme, planned.info, writer,
+                                  self.workers, self.progress,
+                                  None if prints else planned.fingerprints.job,
+                                  functools.partial(_keep, whole=whole) if keep else None,
+                                  cache.store_pages)  # type: ignore[arg-type]
+            for output_path, source in planned.static.items():
                 writer.copy(output_path, source)
             if config.search:  # the index stays until it is made again after the commit
                 writer.adopt(search.bundle_files(config.output_path, manifest))
             with self.lock:
                 written = writer.commit(previous=manifest)
-            manifest = sorted(writer.kept)
-        outputs = {}
-        for index, job in enumerate(jobs):
-            path = job.route.output_path
-            outputs[path] = record_output(os.path.join(out, path), prints[index],
-                                          reads[index]) if index in todo_set else previous[path]
-        # a page seen reading other articles' bodies needs them: the kept pages hold heads
-        shortcut = shortcut and not any(flags & BODIES for flags in reads)
+            return written, rendered, sorted(writer.kept)
+
+    def _record(self, cache: BuildCache, planned: _Planned, outputs: dict[str, OutputRecord],
+                manifest: list[str], whole: dict[tuple[str, ...], bool] | None,
+                reads: list[int]) -> LastBuild:
+        """Keep what the next build decides on and works from (`whole` None: no kept pages,
+        the edit paths cannot be taken); remember the site when serving."""
+        config, jobs, site = self.config, planned.jobs, planned.site
         cache.replace_outputs(outputs)
-        cache.put("shortcut", {"config": repr(config), "rest": inputs.rest, "info": info,
-                               "templates": {(t, own): fingerprints.template(t, own=own)
-                                             for t, own in shapes},
-                               "whole": whole}
-                  if shortcut else None)
-        if shortcut:
+        kept = None
+        if whole is not None:
+            shapes = {(job.templates, job.kind == "article") for job in jobs}
+            kept = Kept(planned.info, {(t, own): planned.fingerprints.template(t, own=own)
+                                       for t, own in shapes}, whole)
             _keep_pages(cache, site, jobs, whole, reads)
         else:
             cache.forget_all_pages()
-        cache.put("manifest", manifest)
-        cache.put("output_dir", output_dir)
-        cache.put("inputs", inputs.digest)
-        cache.put("folders", inputs.folders)
-        cache.put("summary", (len(site.articles), len(jobs), site.warnings))
+        record = LastBuild(str(config.output_path.resolve()), repr(config), planned.inputs.rest,
+                           planned.inputs.folders, tuple(manifest), len(site.articles),
+                           len(jobs), site.warnings, kept)
+        cache.record_last_build(record)
         cache.commit()
-        self.last = _Last(inputs.digest, site, info, theme, fingerprints, jobs, prints, outputs,
-                          manifest,
-                          {str(job.context["article"].source_path): i
-                           for i, job in enumerate(jobs) if job.kind == "article"},
-                          shortcut, whole)
+        self.last = Memory(record, site, planned.info, planned.theme, planned.fingerprints,
+                           jobs, [output.fingerprint for output in outputs.values()], outputs,
+                           {str(job.context["article"].source_path): i
+                            for i, job in enumerate(jobs) if job.kind == "article"},
+                           whole or {})
         self.search_keys = search_keys(jobs)
-        report = BuildReport(
-            articles=len(site.articles), pages=len(jobs), written=written.written,
-            unchanged=written.unchanged, removed=written.removed, seconds=0.0,
-            warnings=site.warnings, parsed=len(content.fresh), rendered=len(todo))
-        if config.search and not self.index_later and not remember:
-            # `folio build`: nothing needs the site any more, and at 100,000 articles it
-            # weighs gigabytes beside Pagefind's
-            del site, jobs, content, fingerprints, prints, info, theme
-            self._forget()
-        manifest, search_index = self._index(cache, manifest, outputs, keys=self.search_keys)
-        if self.last is not None and manifest is not None:
-            self.last.manifest = manifest
-        cache.put("manifest", manifest)
-        cache.commit()
-        return replace(report, seconds=time.perf_counter() - started, index=search_index)
+        return record
 
     def _forget(self) -> None:
         """Let go of the last build's site and parses (a later build reads the cache), and give
@@ -375,7 +421,7 @@ class Builder:
     def _index(self, cache: BuildCache, manifest: list[str] | None,
                outputs: dict[str, OutputRecord] | None, *, later: bool | None = None,
                stop: Callable[[], bool] | None = None, keys: dict[str, str] | None = None,
-               written: Written | None = None
+               written: dict[str, tuple[OutputRecord | None, OutputRecord]] | None = None
                ) -> tuple[list[str] | None, search.SearchIndex | None]:
         """Index the pages for search again where they changed (generator/searchindex.py),
         unless that is left for later (or `stop()` interrupts it): the output's new
@@ -403,27 +449,14 @@ class Builder:
             return None
         self.index_due, last = False, self.last
         with BuildCache(self.cache_path, _parse_key(self.config)) as cache:
-            manifest, index = self._index(cache, last.manifest, last.outputs, later=False,
-                                          stop=stop, keys=self.search_keys)
-            if manifest is not None:
-                last.manifest = manifest
-                cache.put("manifest", manifest)
+            manifest = list(last.record.manifest) if last.record.manifest is not None else None
+            listed, index = self._index(cache, manifest, last.outputs, later=False, stop=stop,
+                                        keys=self.search_keys)
+            if listed is not None:
+                last.record = replace(last.record, manifest=tuple(listed))
+                cache.record_last_build(last.record)
             cache.commit()
         return index
-
-    def _nothing_changed(self, cache: BuildCache, inputs: Inputs,
-                         previous: dict[str, OutputRecord], manifest: list[str] | None) -> bool:
-        last_inputs = self.last.inputs if self.last is not None else cache.get("inputs")
-        if not previous or last_inputs != inputs.digest:
-            return False
-        scanned_at = self.scanned_at if self.last is not None else cache.scanned_at
-        if inputs.newest_ns >= scanned_at - RACY_NS:
-            return False  # an input changed around the last scan: its stat proves nothing
-        out = str(self.config.output_path)
-        if self.config.search and not index_is_current(self.config, cache, previous, manifest):
-            return False
-        return all(output_intact(record, record.fingerprint, os.path.join(out, path))
-                   for path, record in previous.items())
 
     def _load(self, cache: BuildCache, inputs: Inputs) -> Content:
         known = self.records if self.parsed else cache.source_records()
@@ -452,249 +485,6 @@ class Builder:
         cache.commit()
         self.parsed, self.records = content.parsed, content.records
         return content
-
-    # -- the shortcuts for edits that leave the site's shape as it was ------------------------
-    def _edit_from_cache(self, cache: BuildCache, started: float) -> BuildReport | str:
-        """`folio build` after editing a few articles without changing where they go (date,
-        slug, terms, draft and attribution's names as they were): re-render just the pages
-        that show them, from the pages the cache keeps (generator/pagestore.py), without
-        loading the site. Else why not: another input changed, or the cache cannot vouch for
-        the last build."""
-        stored = cache.get("shortcut")
-        if not isinstance(stored, dict):
-            return "the cache keeps no pages of a last good build"
-        if stored.get("config") != repr(self.config):
-            return "the configuration changed"
-        if not _output_is_there(self.config.output_path):
-            return "the output folder is not the last build's"
-        rest = rest_digest(self.config)
-        if rest != stored.get("rest"):
-            return "a template, theme or static file changed"
-        if self.config.search and cache.get("search") is None:
-            return "the last build's search index is still to be made"
-        known = cache.source_stats()
-        scanned_at = time.time_ns()
-        stats = quick_stats(known, cache.get("folders"), cache.mtime_is_trustworthy)
-        folders: dict[str, int] = {}
-        if stats is None:  # a folder changed: look for added and removed files
-            stats = content_stats(self.config, folders)
-        if known.keys() != stats.keys():
-            return "content files were added or removed"
-        changed = [key for key, stat in stats.items()
-                   if known[key] != (stat.st_size, stat.st_mtime_ns)
-                   or not cache.mtime_is_trustworthy(known[key][1])]
-        if not changed or len(changed) > 20:
-            return "no content file changed" if not changed else \
-                f"{len(changed)} content files changed (the shortcut takes up to 20)"
-        old = cache.parsed(changed)
-        heads = cache.heads(changed)
-        edits: dict[str, tuple[Parsed, Article]] = {}
-        touched = []
-        for key in changed:
-            before, kept = old.get(key), heads.get(key)
-            if not isinstance(before, Parsed) or not isinstance(before.item, Article) or \
-                    not isinstance(kept, Article):
-                return f"{key} is not an article the cache knows"
-            try:
-                data = Path(key).read_bytes()
-            except OSError:
-                return f"{key} cannot be read"
-            if digest(data) == before.digest:
-                touched.append((key, before.digest))  # touched, not changed
-                continue
-            parsed = read_source(SourceFile(Path(key), "article"), self.config, before)
-            article = reassemble(self.config, before, parsed, kept)
-            if article is None:
-                return f"{key}: {MOVED}"
-            edits[key] = (parsed, article)
-        summary = cache.get("summary")
-        if not isinstance(summary, tuple) or cache.kept_count() != summary[1]:
-            return "the cache does not keep every page of the last build"
-        pages = self._pages_showing(cache, edits)
-        if pages is None:
-            return "the cache lacks a page or article the edit reaches"
-        theme = load_theme(self.config, bytecode_cache=self._templates_cache())
-        fingerprints = Fingerprinter(theme, stored["info"], repr(self.config),
-                                     stored.get("templates"), stored.get("whole"))
-        out = str(self.config.output_path)
-        todo = []
-        before: dict[str, OutputRecord | None] = {}  # what the cache says of each page
-        for job in pages:
-            path = job.route.output_path
-            before[path] = record = cache.output_record(path)
-            fingerprint = fingerprints.job(job, record.reads if record is not None else 0)
-            if not output_intact(record, fingerprint, os.path.join(out, path)):
-                todo.append((job, fingerprint, record.reads if record is not None else 0))
-        rendered = _render_or_none(todo, theme, stored["info"])
-        if isinstance(rendered, str):
-            return rendered
-        with OutputWriter(self.config.output_path) as writer:
-            for job, _, page in rendered:
-                writer.put(job.route.output_path, page.data)
-            with self.lock:
-                written = writer.commit(remove_stale=False)
-        records = {job.route.output_path: record_output(
-            os.path.join(out, job.route.output_path), fingerprint, page.reads)
-            for job, fingerprint, page in rendered}
-        cache.update_outputs(records)
-        index = None
-        if self.config.search and rendered:
-            stored_manifest = cache.get("manifest")
-            manifest = stored_manifest if isinstance(stored_manifest, list) else None
-            try:
-                manifest, index = self._index(cache, manifest, None, written={
-                    path: (before[path], record) for path, record in records.items()})
-            except Unplanned:  # the cache lost the search state: the long way plans it
-                return "the cache lost the search index's state"
-            cache.put("manifest", manifest)
-        cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
-                                               parsed.digest), parsed)
-                            for key, (parsed, _) in edits.items())
-        cache.store_sources((key, SourceRecord(stats[key].st_size, stats[key].st_mtime_ns,
-                                               same), None)
-                            for key, same in touched)
-        cache.store_heads((key, pickled_head(article)) for key, (_, article) in edits.items())
-        cache.mark_scanned(scanned_at)
-        cache.put("inputs", inputs_digest(rest, stats))  # a next build with no edit stops early
-        if folders:
-            cache.put("folders", folders)
-        cache.commit()
-        articles, count, warnings = summary
-        return BuildReport(articles, count, written.written, count - written.written, 0,
-                           time.perf_counter() - started, warnings, parsed=len(edits),
-                           rendered=len(rendered), index=index, path="edit-from-cache",
-                           reason=f"{len(edits)} article(s) edited in place" + (
-                               f", {len(touched)} saved unchanged" if touched else ""))
-
-    @staticmethod
-    def _pages_showing(cache: BuildCache, edits: dict[str, tuple[Parsed, Article]]
-                       ) -> list[Job] | None:
-        """The kept pages that show the edited articles, with the edits in them (and each
-        article page's own article whole again); None when something they need is not kept."""
-        kept = cache.pages_showing(edits)
-        refs = {ref for _, _, page_refs, _ in kept for ref in page_refs} - edits.keys()
-        articles: dict[str, object] = {**cache.heads(refs),
-                                       **{key: article for key, (_, article) in edits.items()}}
-        owners = {own for _, own, _, _ in kept if own is not None} - edits.keys()
-        bodies: dict[str, object] = {**cache.parsed(owners),
-                                     **{key: parsed for key, (parsed, _) in edits.items()}}
-        shared = functools.cache(cache.shared)
-        jobs = []
-        for _, own, _, blob in kept:
-            try:
-                job = load_page(blob, articles, shared)  # type: ignore[arg-type]
-            except Exception:  # anything missing or unreadable: the long way
-                return None
-            if own is not None:
-                parsed = bodies.get(own)
-                if not isinstance(parsed, Parsed) or not isinstance(parsed.item, Article):
-                    return None
-                article = replace(job.context["article"], body_html=parsed.item.body_html,
-                                  word_count=parsed.item.word_count, digest=parsed.item.digest)
-                job = replace(job, context={**job.context, "article": article})
-            jobs.append(job)
-        return jobs
-
-    def _edit_in_memory(self, changed: Collection[Path], cache: BuildCache,
-                        started: float) -> BuildReport | str:
-        """`folio serve` after saves that leave the site's shape as it was (see
-        `site.reassemble`): re-render only the pages that show the edited articles and whose
-        fingerprint changed. Else why the change needs the whole pipeline."""
-        last = self.last
-        assert last is not None
-        keys = {str(path) for path in changed}
-        # a save also reports the article's folder as modified: that folder is not a change
-        parents = {str(Path(key).parent) for key in keys if key in last.article_jobs}
-        keys = {key for key in keys if not (key in parents and Path(key).is_dir())}
-        if not keys or not keys <= last.article_jobs.keys():
-            return "the changes are not edits of published articles"
-        if not last.kept or not _output_is_there(self.config.output_path):
-            return "the last build kept no pages, or its output folder is gone"
-        edits: dict[str, tuple[Parsed, SourceRecord, Article]] = {}
-        for key in keys:
-            try:
-                stat = Path(key).stat()
-            except OSError:
-                return f"{key} cannot be read"
-            old = self.parsed.get(key)
-            parsed = read_source(SourceFile(Path(key), "article"), self.config, old)
-            was = last.jobs[last.article_jobs[key]].context["article"]
-            article = reassemble(self.config, old, parsed, was) if old is not None else None
-            if article is None:
-                return f"{key}: {MOVED}"
-            edits[key] = (parsed, SourceRecord(stat.st_size, stat.st_mtime_ns, parsed.digest),
-                          article)
-        showing = self._showing(cache)
-        if showing is None:
-            return "the cache lacks a page the edit reaches"
-        new = {key: article for key, (_, _, article) in edits.items()}
-        jobs: dict[int, Job] = {}
-        todo: list[tuple[Job, str]] = []
-        for index in sorted({i for key in edits for i in showing.get(key, ())}):
-            was = last.jobs[index]
-            reads = _reads(last.outputs, was)
-            job = substitute(was, last.whole.get(was.templates, True) or bool(reads & LISTS),
-                             new)
-            jobs[index] = job
-            fingerprint = last.fingerprints.job(job, reads)
-            if fingerprint != last.prints[index]:
-                todo.append((job, fingerprint, reads))
-        rendered = _render_or_none(todo, last.theme, last.info)
-        if isinstance(rendered, str):
-            return rendered
-        with OutputWriter(self.config.output_path) as writer:
-            for job, _, page in rendered:
-                writer.put(job.route.output_path, page.data)
-            with self.lock:
-                written = writer.commit(remove_stale=False)
-        index_of = {job.route.output_path: index for index, job in jobs.items()}
-        outputs = {}
-        for job, fingerprint, page in rendered:
-            path = job.route.output_path
-            outputs[path] = record_output(os.path.join(self.config.output_path, path),
-                                          fingerprint, page.reads)
-            last.prints[index_of[path]] = fingerprint
-        for index, job in jobs.items():
-            last.jobs[index] = job
-        last.outputs.update(outputs)
-        last.inputs = None
-        manifest, search_index = self._index(cache, last.manifest, last.outputs,
-                                             keys=self.search_keys)
-        if manifest is not None:
-            last.manifest = manifest
-            cache.put("manifest", manifest)
-        for key, (parsed, record, _) in edits.items():
-            self.parsed[key], self.records[key] = parsed, record
-        cache.store_sources((key, record, parsed) for key, (parsed, record, _) in edits.items())
-        cache.store_heads((key, pickled_head(article)) for key, article in new.items())
-        cache.update_outputs(outputs)
-        cache.put("inputs", None)
-        cache.commit()
-        return BuildReport(
-            articles=len(last.site.articles), pages=len(last.jobs), written=written.written,
-            unchanged=len(last.jobs) - written.written, removed=0,
-            seconds=time.perf_counter() - started, warnings=last.site.warnings,
-            parsed=len(edits), rendered=len(rendered), index=search_index,
-            path="edit-in-memory", reason=f"{len(edits)} article(s) edited in place",
-        )
-
-    def _showing(self, cache: BuildCache) -> dict[str, list[int]] | None:
-        """Source path -> indices of the last build's pages that show the article, from the
-        pages the cache keeps (None when it does not keep them all)."""
-        last = self.last
-        assert last is not None
-        if last.showing is None:
-            index = {job.route.output_path: i for i, job in enumerate(last.jobs)}
-            if cache.kept_count() != len(index):
-                return None
-            showing: dict[str, list[int]] = {}
-            for path, refs in cache.kept_refs():
-                if path not in index:
-                    return None
-                for ref in refs:
-                    showing.setdefault(ref, []).append(index[path])
-            last.showing = showing
-        return last.showing
 
 
 def _keep(job: Job, reads: int, whole: dict[tuple[str, ...], bool]) -> KeptPage:
@@ -739,28 +529,6 @@ def _keep_pages(cache: BuildCache, site: Site, jobs: list[Job],
     cache.store_shared(shared_objects(site, jobs))
 
 
-def _render_or_none(todo: list[tuple[Job, str, int]], theme: Theme, info: SiteInfo
-                    ) -> list[tuple[Job, str, Rendered]] | str:
-    """Render the jobs (with their fingerprints and their last reads). Else why the long way
-    must: a template failed (it then reports it as a clean build would, with the template's
-    file and line), or a page read more than last time (what it depends on grew)."""
-    done = []
-    for job, fingerprint, reads in todo:
-        try:
-            page = render(job, theme, info)
-        except Exception:  # a template can raise anything
-            return "a template failed on a page the edit reaches (the whole build reports it)"
-        if page.reads & ~reads:
-            return f"{job.route.output_path} now reads more of other articles than it did"
-        done.append((job, fingerprint, page))
-    return done
-
-
-def _output_is_there(output_dir: Path) -> bool:
-    """The output folder is (still) one a build wrote: a shortcut adds to it, never makes it."""
-    return os.path.isfile(os.path.join(output_dir, MARKER))
-
-
 def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:
     """Whether a page other than an article's own shows article bodies or word counts."""
     lists = {job.templates for job in jobs if job.kind not in ("article", "page")}
@@ -770,5 +538,3 @@ def _lists_show_bodies(jobs: list[Job], fingerprints: Fingerprinter) -> bool:
 def _parse_key(config: SiteConfig) -> str:
     """What parsing depends on: a change here invalidates every cached parse."""
     return ParseSettings.of(config).digest()
-
-

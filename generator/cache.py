@@ -27,10 +27,11 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import __version__
 from generator.errors import CacheFault
+from generator.rebuild import LastBuild
 
 if TYPE_CHECKING:
     from generator.pagestore import KeptPage
@@ -183,17 +184,54 @@ class BuildCache:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    # -- meta ------------------------------------------------------------------------------
-    def get(self, key: str) -> object | None:
+    # -- records kept whole: the last build, the search index's state ---------------------
+    def last_build(self) -> LastBuild | None:
+        """What the last build left (generator/rebuild.py), if anything."""
+        value = self._get("last")
+        return value if isinstance(value, LastBuild) else None
+
+    def record_last_build(self, last: LastBuild | None) -> None:
+        self._put("last", last)
+
+    def search_marker(self) -> str | None:
+        """The key of the pages the search index was made from (None: it is behind them)."""
+        value = self._get("search")
+        return value if isinstance(value, str) else None
+
+    def mark_search(self, key: str | None) -> None:
+        self._put("search", key)
+
+    def search_words(self) -> dict[str, Any]:
+        value = self._get("search_words")
+        return value if isinstance(value, dict) else {}
+
+    def store_search_words(self, words: dict[str, Any]) -> None:
+        self._put("search_words", words)
+
+    def search_state(self) -> tuple[object, object, object]:
+        """The search index's parts (with their serial), delta and keys, as kept (checked
+        by generator/searchindex.py)."""
+        return self._get("search_parts"), self._get("search_delta"), self._get("search_keys")
+
+    def store_search_state(self, parts: object | None, delta: object,
+                           keys: object | None) -> None:
+        """Keep the search state; parts or keys None: as they were."""
+        if parts is not None:
+            self._put("search_parts", parts)
+        if keys is not None:
+            self._put("search_keys", keys)
+        self._put("search_delta", delta)
+
+    def _get(self, key: str) -> object | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else _loads(row[0])
 
-    def put(self, key: str, value: object) -> None:
+    def _put(self, key: str, value: object) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                         (key, seal(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))))
 
     def _meta_int(self, key: str) -> int:
-        value = self.get(key)
+        value = self._get(key)
         return value if isinstance(value, int) else 0
 
     # -- sources ---------------------------------------------------------------------------
@@ -270,7 +308,7 @@ class BuildCache:
 
     def mark_scanned(self, scanned_at: int) -> None:
         """Record when the stats just stored were taken."""
-        self.put("scanned_at", scanned_at)
+        self._put("scanned_at", scanned_at)
 
     # -- kept pages (generator/pagestore.py), for re-rendering what an edit reaches ----------
     def store_pages(self, pages: Iterable[KeptPage]) -> None:

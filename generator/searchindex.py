@@ -44,7 +44,7 @@ def search_keys(jobs: list[Job]) -> dict[str, str]:
 def index_is_current(config: SiteConfig, cache: BuildCache, outputs: dict[str, OutputRecord],
                      manifest: list[str] | None) -> bool:
     """No HTML page changed since the index was planned, and none of its files is missing."""
-    return cache.get("search") == _pages_key(outputs) and search.intact(
+    return cache.search_marker() == _pages_key(outputs) and search.intact(
         config.output_path, search.bundle_files(config.output_path, manifest))
 
 
@@ -63,7 +63,7 @@ def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | No
     sorts the searchable pages (None: the pages indexed last time). Raises
     search.Interrupted when `stop()` turns true meanwhile, and Unplanned when `keys` is
     None and the cache holds no search state."""
-    marker = cache.get("search")
+    marker = cache.search_marker()
     pages_key = _edited_key(marker, written) if written is not None and keys is None else None
     if pages_key is None:  # every page's record stands for the index's pages
         written = None
@@ -81,17 +81,16 @@ def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | No
     if plan.nothing:
         if state is not None and (current := refreshed(state, plan)) is not state:
             _store_state(cache, current, None)
-        cache.put("search", pages_key)
+        cache.mark_search(pages_key)
         return manifest, None
-    words = cache.get("search_words") if plan.keep else {}
-    done = search.index_site(config.output_path, plan, state,
-                             words if isinstance(words, dict) else {}, previous,
+    words = cache.search_words() if plan.keep else {}
+    done = search.index_site(config.output_path, plan, state, words, previous,
                              language=config.language, lock=lock, stop=stop,
                              jobs=search_jobs(plan, workers))
     _store_state(cache, done.state, None if plan.parts or state is None else state)
     if plan.parts:
-        cache.put("search_words", done.words)
-    cache.put("search", pages_key)
+        cache.store_search_words(done.words)
+    cache.mark_search(pages_key)
     if manifest is None:
         return None, done.index
     return sorted(set(manifest).difference(previous).union(done.index.files)), done.index
@@ -99,7 +98,7 @@ def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | No
 
 def _load_state(cache: BuildCache) -> SearchState | None:
     """The search state the cache keeps (in three pieces), or None."""
-    parts, delta, keys = (cache.get(f"search_{name}") for name in ("parts", "delta", "keys"))
+    parts, delta, keys = cache.search_state()
     if not (isinstance(parts, tuple) and len(parts) == 2 and isinstance(parts[0], tuple)
             and all(isinstance(part, Part) for part in parts[0]) and isinstance(parts[1], int)
             and isinstance(delta, dict) and isinstance(keys, dict)):
@@ -110,11 +109,12 @@ def _load_state(cache: BuildCache) -> SearchState | None:
 def _store_state(cache: BuildCache, state: SearchState, before: SearchState | None) -> None:
     """Keep the state; when it is `before` but for the delta (an edit), the delta alone:
     the base parts of 100,000 pages take a second to write."""
-    if before is None or (state.parts is not before.parts and state.parts != before.parts):
-        cache.put("search_parts", (state.parts, state.serial))
-    if before is None or state.keys != before.keys:
-        cache.put("search_keys", dict(state.keys))
-    cache.put("search_delta", dict(state.delta))
+    new_parts = before is None or (state.parts is not before.parts and
+                                   state.parts != before.parts)
+    cache.store_search_state((state.parts, state.serial) if new_parts else None,
+                             dict(state.delta),
+                             dict(state.keys) if before is None or state.keys != before.keys
+                             else None)
 
 
 def _search_pages(state: SearchState | None, outputs: dict[str, OutputRecord] | None,

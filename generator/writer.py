@@ -20,9 +20,20 @@ KEEP = {".git"}  # never removed from the output root: people deploy by committi
 
 @dataclass(frozen=True, slots=True)
 class WriteReport:
-    written: int
+    """What a commit did: the files it wrote (their bytes changed) and removed, as output
+    paths, and how many it kept as they were."""
+
+    paths: tuple[str, ...]
     unchanged: int
-    removed: int
+    gone: tuple[str, ...] = ()
+
+    @property
+    def written(self) -> int:
+        return len(self.paths)
+
+    @property
+    def removed(self) -> int:
+        return len(self.gone)
 
 
 def safe_relative(output_path: str) -> str:
@@ -161,7 +172,7 @@ class OutputWriter:
             (self.staging / MARKER).write_text(text, encoding="utf-8")
             self.output_dir.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging, self.output_dir)
-            return WriteReport(len(self.staged), self.unchanged, 0)
+            return WriteReport(tuple(self.staged), self.unchanged)
         ready: set[Path] = set()
         for relative in self.staged:
             target = self.output_dir / relative
@@ -176,22 +187,22 @@ class OutputWriter:
                 self.output_dir) != self.base_url):
             marker.write_text(text, encoding="utf-8")
         if not remove_stale:
-            removed = 0
+            removed: list[str] = []
         elif previous is not None:
             removed = self._remove_listed(set(previous) - self.kept)
         else:
             removed = self._remove_stale()
-        return WriteReport(len(self.staged), self.unchanged, removed)
+        return WriteReport(tuple(self.staged), self.unchanged, tuple(removed))
 
-    def _remove_listed(self, stale: set[str]) -> int:
-        """Delete these output files, then the folders they leave empty."""
-        removed = 0
+    def _remove_listed(self, stale: set[str]) -> list[str]:
+        """Delete these output files, then the folders they leave empty; the files deleted."""
+        removed = []
         folders: set[str] = set()
         for relative in sorted(stale):
             path = os.path.join(self.output_dir, relative)
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                 os.unlink(path)
-                removed += 1
+                removed.append(relative)
             folders.update(p.as_posix() for p in PurePosixPath(relative).parents
                            if p.as_posix() != ".")
         for folder in sorted(folders, key=lambda f: -f.count("/")):  # deepest first
@@ -199,9 +210,10 @@ class OutputWriter:
                 os.rmdir(os.path.join(self.output_dir, folder))
         return removed
 
-    def _remove_stale(self) -> int:
-        """Delete files this build did not produce (never the root's .git), then empty folders."""
-        removed = 0
+    def _remove_stale(self) -> list[str]:
+        """Delete files this build did not produce (never the root's .git), then empty
+        folders; the files deleted."""
+        removed = []
         root = str(self.output_dir)
         folders: list[str] = []
         for folder, dirs, files in os.walk(root):
@@ -218,7 +230,7 @@ class OutputWriter:
             for name in files:
                 if prefix + name not in self.kept:
                     os.unlink(os.path.join(folder, name))
-                    removed += 1
+                    removed.append(prefix + name)
         for folder in reversed(folders):  # deepest first
             with contextlib.suppress(OSError):  # not empty
                 os.rmdir(folder)

@@ -74,6 +74,23 @@ def only_stylesheets(paths: Iterable[Path], watched: Watched) -> bool:
         classify(p, watched) is Kind.STATIC and p.suffix == ".css" for p in files)
 
 
+def changed_pages(changed: Iterable[str], base_path: str) -> list[str] | None:
+    """The URLs of the pages a build wrote or removed (`changed`: output paths), for the open
+    pages to reload only when theirs is one; None when another file changed that any page
+    may use (a script, an image, the not-found page): then every page reloads. Feeds and
+    sitemaps are no page's."""
+    urls = []
+    for path in changed:
+        if path.endswith((".xml", ".txt")):
+            continue
+        if not path.endswith(".html") or path == "404.html":
+            return None
+        folder = path.removesuffix("index.html") if path.rsplit("/", 1)[-1] == "index.html" \
+            else path
+        urls.append(base_path + folder)
+    return sorted(urls)
+
+
 class Debouncer:
     """Collects paths and calls `flush(paths)` once they have been quiet for `quiet` seconds
     (or `longest` after the first, so a stream of writes still rebuilds)."""

@@ -51,7 +51,17 @@
     overlay(d.problems);
     window.__folioReady = true;
   });
-  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("reload", function (e) {
+    // the build names the pages it changed: another page stays as it is (and is current)
+    var d = JSON.parse(e.data || "{}"), here = decodeURIComponent(location.pathname);
+    var folder = here.replace(/\/index\.html$/, "/");
+    if (d.pages && d.pages.indexOf(here) < 0 && d.pages.indexOf(folder) < 0) {
+      version = d.version;
+      overlay([]);
+      return;
+    }
+    location.reload();
+  });
   source.addEventListener("css", function (e) {
     version = JSON.parse(e.data).version;
     overlay([]);

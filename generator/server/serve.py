@@ -22,7 +22,14 @@ from typing import TextIO
 from generator.build import Builder, BuildReport
 from generator.config import SiteConfig, load_config
 from generator.errors import FolioError, Problem, describe_failure
-from generator.server.changes import Debouncer, Kind, Watched, classify, only_stylesheets
+from generator.server.changes import (
+    Debouncer,
+    Kind,
+    Watched,
+    changed_pages,
+    classify,
+    only_stylesheets,
+)
 from generator.server.events import Broadcaster, Event
 from generator.server.http import Preview, PreviewServer
 from generator.server.watch import start_watching
@@ -218,8 +225,11 @@ class Session:
         if report.written or report.removed or self.broadcaster.problems:
             if only_stylesheets(paths, self.watched):
                 self.broadcaster.publish(Event("css", {"version": self.broadcaster.version + 1}))
-            else:
-                self.broadcaster.publish(Event("reload", {}))
+            else:  # the pages whose file changed reload (all, after problems were shown)
+                pages = None if self.broadcaster.problems else \
+                    changed_pages(report.changed, self.config.base_path)
+                self.broadcaster.publish(Event("reload", {
+                    "version": self.broadcaster.version + 1, "pages": pages}))
         self._index_for_search()
 
     def _index_for_search(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,6 +55,21 @@ def test_markdown_edit_shows_without_a_manual_reload(session: Session, page) -> 
     source = session.config.root / ARTICLE_FILE
     source.write_text(source.read_text() + "\nA paragraph the curator just added.\n")
     page.get_by_text("A paragraph the curator just added.").wait_for(timeout=TIMEOUT)
+
+
+@pytest.mark.browser
+def test_an_edit_leaves_pages_that_do_not_show_it_as_they_are(session: Session, page) -> None:
+    page.goto(session.url + "years/")  # lists years, not articles' bodies
+    ready(page)
+    page.evaluate("window.__stayed = true")
+    source = session.config.root / ARTICLE_FILE
+    source.write_text(source.read_text() + "\nA paragraph no list shows.\n")
+    other = page.context.new_page()  # the edited page itself shows the edit ...
+    other.goto(session.url + ARTICLE)
+    other.get_by_text("A paragraph no list shows.").wait_for(timeout=TIMEOUT)
+    other.close()
+    time.sleep(1)  # ... and the years page, told of it, did not reload
+    assert page.evaluate("window.__stayed === true")
 
 
 @pytest.mark.browser

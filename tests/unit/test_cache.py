@@ -8,8 +8,18 @@ from pathlib import Path
 import pytest
 
 from generator.build import Builder
-from generator.cache import BuildCache, CacheDamaged, is_damage, seal, set_aside, unseal
+from generator.cache import (
+    BuildCache,
+    CacheDamaged,
+    OutputRecord,
+    SourceRecord,
+    is_damage,
+    seal,
+    set_aside,
+    unseal,
+)
 from generator.config import load_config
+from generator.rebuild import LastBuild
 from tests.sitekit import article_text, comparable_tree, write_tree
 
 
@@ -26,15 +36,16 @@ def test_a_sealed_value_comes_back_and_any_changed_byte_is_damage() -> None:
 
 def test_values_read_back_from_a_damaged_row_raise(tmp_path: Path) -> None:
     path = tmp_path / "build.sqlite"
+    last = LastBuild("/out", "config", "rest", {"/c": 1}, ("index.html",), 3, 4)
     with BuildCache(path, "k") as cache:
-        cache.put("summary", {"articles": 3})
+        cache.record_last_build(last)
         cache.commit()
-        assert cache.get("summary") == {"articles": 3}
-        (value,) = cache.db.execute("SELECT value FROM meta WHERE key = 'summary'").fetchone()
-        cache.db.execute("UPDATE meta SET value = ? WHERE key = 'summary'",
+        assert cache.last_build() == last
+        (value,) = cache.db.execute("SELECT value FROM meta WHERE key = 'last'").fetchone()
+        cache.db.execute("UPDATE meta SET value = ? WHERE key = 'last'",
                          (value[:-1] + bytes([value[-1] ^ 1]),))
         with pytest.raises(CacheDamaged):
-            cache.get("summary")
+            cache.last_build()
 
 
 def test_a_file_that_is_not_a_database_is_damage_and_is_set_aside(tmp_path: Path) -> None:
@@ -74,3 +85,23 @@ def test_a_build_with_a_damaged_cache_warns_once_and_equals_a_clean_build(tmp_pa
     assert comparable_tree(site / "output") == comparable_tree(clean / "output")
     again = Builder(load_config(site)).build()
     assert not [w for w in again.warnings if "build cache" in w.message]
+
+
+def test_records_read_back_as_they_were_kept(tmp_path: Path) -> None:
+    path = tmp_path / "build.sqlite"
+    outputs = {"a/index.html": OutputRecord("f1", 10, 20, reads=3), "b.xml": OutputRecord(
+        "f2", 1, 2)}
+    with BuildCache(path, "k") as cache:
+        cache.replace_outputs(outputs)
+        cache.update_outputs({"c.html": OutputRecord("f3", 5, 6, reads=1)})
+        cache.store_sources([("/c/a.md", SourceRecord(7, 8, "d"), {"parsed": True})])
+        cache.mark_search("key")
+        cache.commit()
+    with BuildCache(path, "k") as cache:
+        assert cache.output_records() == {**outputs, "c.html": OutputRecord("f3", 5, 6, 1)}
+        assert cache.output_record("a/index.html") == outputs["a/index.html"]
+        assert cache.source_stats() == {"/c/a.md": (7, 8)}
+        assert cache.parsed(["/c/a.md", "/c/none.md"]) == {"/c/a.md": {"parsed": True}}
+        assert cache.search_marker() == "key" and cache.last_build() is None
+    with BuildCache(path, "another parse configuration") as cache:  # starts empty
+        assert cache.output_records() == {} and cache.search_marker() is None

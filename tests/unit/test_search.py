@@ -235,7 +235,7 @@ def test_the_index_is_made_again_only_when_pages_changed(tmp_path: Path) -> None
     from generator.searchindex import _pages_key
 
     with BuildCache(site / ".folio-cache/build.sqlite", _parse_key(load_config(site))) as cache:
-        assert cache.get("search") == _pages_key(cache.output_records())
+        assert cache.search_marker() == _pages_key(cache.output_records())
 
     (site / "content/articles/2021/03/a2.md").unlink()
     removed = Builder(load_config(site), workers=1).build()
@@ -324,7 +324,7 @@ def test_a_search_state_the_cache_holds_in_another_shape_means_indexing_anew(
     body = site / "content/articles/2021/03/a1.md"
     for number, damaged in enumerate(((1, 2), ("x",), ((3,), 1))):
         with BuildCache(site / ".folio-cache/build.sqlite", _parse_key(config)) as cache:
-            cache.put("search_parts", damaged)
+            cache.store_search_state(damaged, {}, None)
             cache.commit()
         body.write_text(body.read_text() + f"\nMore {number}.\n")
         report = Builder(load_config(site), workers=1).build()

@@ -12,6 +12,7 @@ from generator.server.changes import (
     Debouncer,
     Kind,
     Watched,
+    changed_pages,
     classify,
     is_editor_debris,
     only_stylesheets,
@@ -245,3 +246,16 @@ def test_quiet_for_ends_as_soon_as_a_path_comes() -> None:
     assert not debouncer.quiet_for(5)
     assert time.monotonic() - started < 2
     assert debouncer.pending == {Path("a")}  # left for the run loop to flush
+
+
+@pytest.mark.parametrize(("changed", "pages"), [
+    (["2020/01/a/index.html", "index.html", "atom.xml", "regions/europe/atom.xml"],
+     ["/blog/", "/blog/2020/01/a/"]),
+    (["about.html", "sitemap.xml", "robots.txt"], ["/blog/about.html"]),
+    ([], []),
+    (["index.html", "assets/app.js"], None),  # any page may use it: every page reloads
+    (["404.html"], None),  # shown at any address
+])
+def test_changed_pages_are_the_urls_of_the_pages_written(changed: list[str],
+                                                         pages: list[str] | None) -> None:
+    assert changed_pages(changed, "/blog/") == pages

@@ -277,3 +277,14 @@ def test_a_burst_of_saves_starts_the_search_index_once_after_it(
         assert starts.read_text().splitlines() == ["started"]  # once, after the burst
     finally:
         running.stop()
+
+
+def test_a_reload_names_the_pages_the_edit_changed(session: Session) -> None:
+    client = session.broadcaster.connect()
+    source = session.config.root / ARTICLE
+    text = source.read_text()
+    event = until_event(client, "reload", lambda: source.write_text(
+        text + f"\nA new paragraph {time.monotonic()}.\n"))
+    pages = event.data["pages"]
+    assert pages == ["/2020/01/one/"]  # a body edit: its own page, no list shows bodies
+    assert event.data["version"] == session.broadcaster.version
