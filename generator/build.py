@@ -43,7 +43,7 @@ from generator.cache import (
     set_aside,
 )
 from generator.config import SiteConfig
-from generator.content import Parsed, ParseSettings, SourceFile, quick_stats
+from generator.content import Parsed, ParseSettings, SourceFile
 from generator.edits import Memory, Setting, edit_from_cache, edit_in_memory, output_is_there
 from generator.errors import Problem
 from generator.fingerprint import FOREIGN_BODIES, Fingerprinter
@@ -52,9 +52,9 @@ from generator.loading import (
     Inputs,
     assemble_parsed,
     content_stats,
-    input_files,
     load_content,
-    rest_digest,
+    quick_stats,
+    rest_state,
     scan_inputs,
 )
 from generator.model import Site
@@ -221,9 +221,7 @@ class Builder:
         if stats is None:  # a folder changed: look for added and removed files
             stats = content_stats(config, folders)
         added, removed, edited = compare_stats(known, stats, trustworthy)
-        rest = rest_digest(config)
-        newest = max((path.stat().st_mtime_ns for path in input_files(config)
-                      if path.exists()), default=0)
+        rest, newest = rest_state(config)
         return Changes(config=repr(config) != last.config, rest=rest != last.rest,
                        output_gone=output_gone, added=added, removed=removed, edited=edited,
                        rest_racy=not trustworthy(newest), search_behind=search_behind,

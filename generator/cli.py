@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from generator import __version__
@@ -50,7 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help=argparse.SUPPRESS)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for add in (_add_build, _add_init, _add_serve, _add_check, _add_import):
+        add(commands, common)
+    return parser
 
+
+Commands = Any  # argparse's subparsers action (a private type)
+
+
+def _add_build(commands: Commands, common: argparse.ArgumentParser) -> None:
     build_cmd = commands.add_parser(
         "build", parents=[common], help="build the site into its output folder")
     build_cmd.add_argument("site", nargs="?", default=".", help="site folder (default: .)")
@@ -67,11 +75,16 @@ def _parser() -> argparse.ArgumentParser:
                            help="ignore and do not write the build cache (.folio-cache/)")
     build_cmd.set_defaults(command=_build, command_name="build")
 
+
+def _add_init(commands: Commands, common: argparse.ArgumentParser) -> None:
     init_cmd = commands.add_parser(
         "init", parents=[common], help="create a new archive in DIR")
     init_cmd.add_argument("site", metavar="DIR", help="folder to create (must be empty)")
     init_cmd.add_argument("--title", default="My archive", help="the archive's title")
     init_cmd.set_defaults(command=_init)
+
+
+def _add_serve(commands: Commands, common: argparse.ArgumentParser) -> None:
     serve_cmd = commands.add_parser(
         "serve", parents=[common], help="build, serve and rebuild on every change")
     serve_cmd.add_argument("site", nargs="?", default=".", help="site folder (default: .)")
@@ -85,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="poll for changes (network or container mounts)")
     serve_cmd.set_defaults(command=_serve, command_name="serve")
 
+
+def _add_check(commands: Commands, common: argparse.ArgumentParser) -> None:
     check_cmd = commands.add_parser(
         "check", parents=[common], help="check a built site: links, assets, "
                                     "attribution")
@@ -96,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="also list the external links")
     check_cmd.set_defaults(command=_check, command_name="check")
 
+
+def _add_import(commands: Commands, common: argparse.ArgumentParser) -> None:
     import_cmd = commands.add_parser(
         "import", parents=[common], help="turn collected article page dumps into article files",
         description="Import article page dumps (files, or folders searched recursively for "
@@ -110,7 +127,6 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--json", action="store_true", help="print one JSON record per "
                             "input (the summary goes to stderr)")
     import_cmd.set_defaults(command=_import)
-    return parser
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -213,6 +213,28 @@ def parse_config(
         elif key not in _TABLES:
             problem(key, "unknown key", _suggest(key, [*_SCALARS, *_TABLES]))
 
+    _check_values(values, problem)
+    urls, term_pattern = _parse_urls(data.get("urls", {}), problem)
+    taxonomies = _parse_taxonomies(data.get("taxonomies"), term_pattern, problem)
+    syndication = _parse_syndication(data.get("syndication", {}), problem)
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        problem("params", f"must be a table, not {_describe(params)}")
+        params = {}
+
+    if values.get("provenance", True):
+        taxonomies += tuple(_taxonomy(key, {}, term_pattern) for key in PROVENANCE
+                            if all(t.key != key for t in taxonomies))
+    if problems:
+        raise ConfigError(problems, title="Invalid configuration")
+    return SiteConfig(root=site_dir, urls=urls, taxonomies=taxonomies, params=params,
+                      drafts=drafts, syndication=syndication[0],
+                      syndication_sources=syndication[1], **values)
+
+
+def _check_values(values: dict[str, Any], problem: Any) -> None:
+    """Check the values whose type is right but not every value of it is (and put the base
+    URL in its one form); a wrong one is reported and dropped."""
     if values.get("feed_content", "summary") not in ("summary", "full"):
         problem("feed_content", f'must be "summary" or "full", not {values["feed_content"]!r}')
         del values["feed_content"]
@@ -238,23 +260,6 @@ def parse_config(
     if "theme" in values and not re.fullmatch(r"[\w.-]+", values["theme"]):
         problem("theme", "must be a theme folder name")
         del values["theme"]
-
-    urls, term_pattern = _parse_urls(data.get("urls", {}), problem)
-    taxonomies = _parse_taxonomies(data.get("taxonomies"), term_pattern, problem)
-    syndication = _parse_syndication(data.get("syndication", {}), problem)
-    params = data.get("params", {})
-    if not isinstance(params, dict):
-        problem("params", f"must be a table, not {_describe(params)}")
-        params = {}
-
-    if values.get("provenance", True):
-        taxonomies += tuple(_taxonomy(key, {}, term_pattern) for key in PROVENANCE
-                            if all(t.key != key for t in taxonomies))
-    if problems:
-        raise ConfigError(problems, title="Invalid configuration")
-    return SiteConfig(root=site_dir, urls=urls, taxonomies=taxonomies, params=params,
-                      drafts=drafts, syndication=syndication[0],
-                      syndication_sources=syndication[1], **values)
 
 
 def _parse_syndication(table: Any, problem: Any) -> tuple[str, dict[str, str]]:

@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 import reprlib
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -151,16 +150,6 @@ def _names_are_text(paths: list[str]) -> None:
                                     hint="rename the file (its slug comes from its name)"))
     if problems:
         raise ContentError(problems, title="Content files Folio cannot name")
-
-
-def folders_unchanged(folders: dict[str, int], trustworthy: Callable[[int], bool]) -> bool:
-    """No file was added to or removed from these folders since their mtimes were taken
-    (`trustworthy(mtime)`: the mtime is old enough to prove it)."""
-    try:
-        return all(os.stat(folder).st_mtime_ns == mtime and trustworthy(mtime)
-                   for folder, mtime in folders.items())
-    except OSError:
-        return False
 
 
 def read_source(source: SourceFile, config: SiteConfig, reuse: Parsed | None = None) -> Parsed:
@@ -366,34 +355,17 @@ def parse_article(text: str, path: Path, config: SiteConfig,
         _attribution_missing(fields, warnings, "copyright", draft,
                              'add `copyright: "Name, YEAR"` (without "Copyright ©")')
     publisher = fields.text("publisher", meta.get("publisher"))
-    keys = set(settings.taxonomies)
-    if "sources" in keys:  # provenance: the attribution doubles as a way to browse
-        names["sources"] = (source.name,) if source.name and slugify(source.name) else ()
-    if "publishers" in keys:
-        names["publishers"] = (publisher,) if publisher and slugify(publisher) else ()
+    names.update(_provenance(set(settings.taxonomies), source, publisher))
     summary = fields.text("summary", meta.get("summary"))
     slug_text = fields.text("slug", meta.get("slug"))
-    known = {*ARTICLE_KEYS, *FRONT_MATTER_LISTS, *names} - set(PROVENANCE)
-    misspelt = near_misses(meta, known, fm_text, {*FRONT_MATTER_LISTS, *names})
-    warnings.extend(Problem(f"is not a key Folio reads: did you mean '{meant}'?", path=path,
-                            line=line, key=key, hint=f"rename it `{meant}:`, or the article "
-                            f"has no {meant}") for meant, (key, line) in misspelt.items())
-    fields.problems = [_explained(problem, misspelt) for problem in fields.problems]
-    warnings = [_explained(problem, misspelt) for problem in warnings]
+    warnings = _with_misspellings(fields, warnings, names)
     # The file name is the slug (the importer writes <slug>.md): stable when a title is edited.
     slug = slugify(slug_text) if slug_text else slugify(path.stem) or slugify(title or "")
     if not slug:
         fields.problem("slug", "gives an empty URL slug", "add a `slug:` with letters or digits")
     if fields.problems:
         return Parsed(None, tuple(fields.problems), tuple(warnings))
-    body_digest = digest(body.encode("utf-8"))
-    if reuse is not None and reuse.body_digest == body_digest and \
-            isinstance(reuse.item, Article):
-        html, lead, word_count = reuse.item.body_html, reuse.lead, reuse.item.word_count
-    else:
-        rendered = render(body, allow_html=settings.allow_html,
-                          typographer=settings.typographer)
-        html, lead, word_count = rendered.html, rendered.lead, rendered.word_count
+    html, lead, word_count, body_digest = _body(body, reuse, settings)
     summary = summary or truncate_words(lead, settings.summary_words)
     article = Article(
         source_path=path,
@@ -413,6 +385,43 @@ def parse_article(text: str, path: Path, config: SiteConfig,
         meta_digest=digest(f"{fm_text}\0{summary}".encode()),
     )
     return Parsed(article, (), tuple(warnings), body_digest=body_digest, lead=lead)
+
+
+def _provenance(keys: set[str], source: Source, publisher: str | None
+                ) -> dict[str, tuple[str, ...]]:
+    """The provenance taxonomies' names: the attribution doubles as a way to browse."""
+    names: dict[str, tuple[str, ...]] = {}
+    if "sources" in keys:
+        names["sources"] = (source.name,) if source.name and slugify(source.name) else ()
+    if "publishers" in keys:
+        names["publishers"] = (publisher,) if publisher and slugify(publisher) else ()
+    return names
+
+
+def _with_misspellings(fields: _Fields, warnings: list[Problem],
+                       names: dict[str, tuple[str, ...]]) -> list[Problem]:
+    """The warnings with one for each key that looks like a misspelt one Folio reads; the
+    problems a misspelling explains (a required key missing) say so."""
+    known = {*ARTICLE_KEYS, *FRONT_MATTER_LISTS, *names} - set(PROVENANCE)
+    misspelt = near_misses(fields.meta, known, fields.fm_text, {*FRONT_MATTER_LISTS, *names})
+    warnings = [*warnings, *(Problem(
+        f"is not a key Folio reads: did you mean '{meant}'?", path=fields.path, line=line,
+        key=key, hint=f"rename it `{meant}:`, or the article has no {meant}")
+        for meant, (key, line) in misspelt.items())]
+    fields.problems = [_explained(problem, misspelt) for problem in fields.problems]
+    return [_explained(problem, misspelt) for problem in warnings]
+
+
+def _body(body: str, reuse: Parsed | None, settings: ParseSettings
+          ) -> tuple[str, str, int, str]:
+    """(html, lead, word count, digest) of an article's body; `reuse`'s rendering when it
+    was parsed from the same body."""
+    body_digest = digest(body.encode("utf-8"))
+    if reuse is not None and reuse.body_digest == body_digest and \
+            isinstance(reuse.item, Article):
+        return reuse.item.body_html, reuse.lead, reuse.item.word_count, body_digest
+    rendered = render(body, allow_html=settings.allow_html, typographer=settings.typographer)
+    return rendered.html, rendered.lead, rendered.word_count, body_digest
 
 
 def _source(fields: _Fields, value: Any) -> Source:
@@ -562,34 +571,3 @@ _SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdi
 def _shown(value: Any) -> str:
     """A value as a message quotes it: short, however big the value."""
     return _SHORT.repr(value)
-
-
-def quick_stats(known: Iterable[str], folders: object, trustworthy: Callable[[int], bool]
-                ) -> dict[str, os.stat_result] | None:
-    """The stats of the `known` content files, when no content folder changed since the last
-    scan (`folders`: folder -> mtime then), so there is no other file; None when one did,
-    or a file is gone."""
-    if not isinstance(folders, dict) or not folders or \
-            not folders_unchanged(folders, trustworthy):
-        return None
-    if os.stat not in os.supports_dir_fd or not hasattr(os, "O_DIRECTORY"):  # not POSIX
-        try:
-            return {path: os.stat(path) for path in known}
-        except OSError:
-            return None
-    by_folder: dict[str, list[tuple[str, str]]] = {}
-    for path in known:
-        folder, name = os.path.split(path)
-        by_folder.setdefault(folder, []).append((path, name))
-    stats = {}
-    try:
-        for folder, files in by_folder.items():  # by name in an open folder: a quarter faster
-            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                for path, name in files:
-                    stats[path] = os.stat(name, dir_fd=fd)
-            finally:
-                os.close(fd)
-    except OSError:
-        return None
-    return stats

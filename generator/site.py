@@ -71,22 +71,31 @@ def assemble(
         Taxonomy(t, route(t.index_url, base).url, build_terms(plans[t.key], newest_first, t.key))
         for t in config.taxonomies
     )
+    return Site(config=config, articles=newest_first, pages=_placed_pages(config, pages),
+                taxonomies=taxonomies, years=_years(config, newest_first),
+                warnings=tuple(warnings))
+
+
+def _years(config: SiteConfig, newest_first: tuple[Article, ...]) -> tuple[YearArchive, ...]:
+    """The year archives, newest first, each with its articles newest first."""
     by_year: dict[int, list[Article]] = {}
     for article in newest_first:  # by the year as written, whatever the time zone
         by_year.setdefault(article.year, []).append(article)
-    years = tuple(
-        YearArchive.of(year, route(config.urls.year, base, year=f"{year:04d}").url,
-                    tuple(by_year[year]))
-        for year in sorted(by_year, reverse=True)
-    )
-    shown_pages = []
+    return tuple(
+        YearArchive.of(year, route(config.urls.year, config.base_path, year=f"{year:04d}").url,
+                       tuple(by_year[year]))
+        for year in sorted(by_year, reverse=True))
+
+
+def _placed_pages(config: SiteConfig, pages: list[Page]) -> tuple[Page, ...]:
+    """The plain pages that are published, by slug, each with its URL."""
+    placed = []
     for page in sorted(pages, key=lambda p: p.slug):
         if page.draft and not config.drafts:
             continue
-        r = route(config.urls.page, base, slug=page.slug)
-        shown_pages.append(replace(page, url=r.url, output_path=r.output_path))
-    return Site(config=config, articles=newest_first, pages=tuple(shown_pages),
-                taxonomies=taxonomies, years=years, warnings=tuple(warnings))
+        r = route(config.urls.page, config.base_path, slug=page.slug)
+        placed.append(replace(page, url=r.url, output_path=r.output_path))
+    return tuple(placed)
 
 
 def unused_taxonomies(config: SiteConfig, plans: dict[str, dict[str, TermPlan]],

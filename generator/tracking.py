@@ -24,6 +24,7 @@ from generator.model import Article, Term, YearArchive
 BODIES = 1  # the page read the body (or word count) of an article other than its own
 LISTS = 2  # the page walked a term's or a year's whole list of articles
 _BODY_FIELDS = frozenset({"body_html", "word_count", "digest"})
+_WATCHED = _BODY_FIELDS | {"articles"}
 
 
 @dataclass(slots=True)
@@ -42,17 +43,25 @@ class Reads:
 
 class TrackingEnvironment(jinja2.Environment):
     """A Jinja environment that notes, while `tracking()`, reads of article bodies and of
-    whole term or year lists."""
+    whole term or year lists. (Jinja's own getattr and getitem, inlined: every attribute a
+    template reads comes here, so the common case costs one set lookup more.)"""
 
     reads: Reads | None = None
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if self.reads is not None:
+        if attribute in _WATCHED and self.reads is not None:
             self._note(obj, attribute)
-        return super().getattr(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if self.reads is not None and isinstance(argument, str):
+        if isinstance(argument, str) and argument in _WATCHED and self.reads is not None:
             self._note(obj, argument)
         return super().getitem(obj, argument)
 

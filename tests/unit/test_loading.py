@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from generator.loading import (
     assemble_parsed,
     content_stats,
     load_content,
-    rest_digest,
+    rest_state,
     scan_inputs,
 )
 from tests.sitekit import article_text, write_tree
@@ -48,16 +49,18 @@ def test_the_scan_finds_every_content_file_and_only_those(site: Path) -> None:
     assert str(site / "content/articles/sub") in inputs.folders
 
 
-def test_the_inputs_digest_follows_content_and_the_rest_follows_templates(site: Path) -> None:
+def test_the_rest_follows_templates_static_files_and_config_not_content(site: Path) -> None:
     config = load_config(site)
     first = scan_inputs(config)
-    article = site / "content/articles/a.md"
-    os.utime(article, ns=(1, 1))
-    second = scan_inputs(config)
-    assert second.digest != first.digest and second.rest == first.rest
+    os.utime(site / "content/articles/a.md", ns=(1, 1))
+    assert scan_inputs(config).rest == first.rest
     (site / "templates").mkdir()
     (site / "templates/base.html").write_text("x")
-    assert rest_digest(config) != first.rest
+    later = 4_000_000_000_000_000_000  # newer than any file of the built-in theme
+    os.utime(site / "templates/base.html", ns=(later, later))
+    assert rest_state(config) == (scan_inputs(config).rest, later)  # the newest input's
+    assert scan_inputs(config).rest != first.rest
+    assert rest_state(replace(config, title="Other"))[0] != rest_state(config)[0]
 
 
 def test_only_changed_files_are_parsed_and_the_rest_fetched(site: Path) -> None:
