@@ -294,9 +294,10 @@ class Builder:
         written, rendered, manifest = self._render(planned, todo, prints, whole, keep, cache,
                                                    manifest)
         reads = _after_render(jobs, todo, rendered, previous, prints, fingerprints)
+        todo_set = set(todo)
         outputs = {job.route.output_path: record_output(
             os.path.join(config.output_path, job.route.output_path), prints[i], reads[i])
-            if i in todo else previous[job.route.output_path] for i, job in enumerate(jobs)}
+            if i in todo_set else previous[job.route.output_path] for i, job in enumerate(jobs)}
         # a page seen reading other articles' bodies needs them: the kept pages hold heads
         keep = keep and not any(flags & BODIES for flags in reads)
         record = self._record(cache, planned, outputs, manifest, whole if keep else None, reads)

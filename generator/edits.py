@@ -121,8 +121,9 @@ def edit_from_cache(setting: Setting, last: LastBuild, changes: Changes,
                          None) for key, same in touched)
     cache.store_heads((key, pickled_head(article)) for key, (_, article) in edits.items())
     cache.mark_scanned(changes.scanned_at)
-    cache.record_last_build(replace(last, manifest=manifest,
-                                    folders=changes.folders or last.folders))
+    if manifest != last.manifest or changes.folders:  # (at 10,000 pages, a 1 MB value)
+        cache.record_last_build(replace(last, manifest=manifest,
+                                        folders=changes.folders or last.folders))
     cache.commit()
     return BuildReport(last.articles, last.pages, report.written,
                        last.pages - report.written, 0, time.perf_counter() - setting.started,
