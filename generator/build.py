@@ -273,8 +273,7 @@ class Builder:
             if last is not None else {}
         manifest = list(last.manifest) if last is not None and last.manifest is not None \
             else None
-        if last is not None:  # until this build finishes, the cache vouches for nothing
-            cache.record_last_build(replace(last, finished=False, kept=None))
+        cache.mark_unfinished()  # until this build finishes, the cache vouches for nothing
         planned = self._plan(cache)
         jobs, fingerprints = planned.jobs, planned.fingerprints
         prints, todo = self._todo(jobs, previous, fingerprints)
@@ -286,7 +285,7 @@ class Builder:
         # committed before the output is): a build killed while moving files in leaves none
         # the next build does not know of, and the index marked as behind the pages
         if last is not None and manifest is not None:
-            cache.record_last_build(replace(last, finished=False, kept=None, manifest=tuple(
+            cache.record_last_build(replace(last, finished=False, manifest=tuple(
                 sorted({*manifest, *planned.static, *(job.route.output_path for job in jobs)}))))
         if config.search:
             cache.mark_search(None)
@@ -431,6 +430,7 @@ class Builder:
             return manifest, None
         if self.index_later if later is None else later:
             self.index_due = True  # index_pending finds out whether it is current
+            cache.mark_search(None)  # meanwhile the index is behind the pages
             return manifest, None
         try:
             return update_index(self.config, cache, manifest, outputs, keys, lock=self.lock,

@@ -25,7 +25,7 @@ import pickle
 import sqlite3
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -186,12 +186,21 @@ class BuildCache:
 
     # -- records kept whole: the last build, the search index's state ---------------------
     def last_build(self) -> LastBuild | None:
-        """What the last build left (generator/rebuild.py), if anything."""
+        """What the last build left (generator/rebuild.py), if anything; not `finished`
+        while a build that started from it has not."""
         value = self._get("last")
-        return value if isinstance(value, LastBuild) else None
+        if not isinstance(value, LastBuild):
+            return None
+        return replace(value, finished=False) if self._get("unfinished") else value
 
-    def record_last_build(self, last: LastBuild | None) -> None:
-        self._put("last", last)
+    def record_last_build(self, last: LastBuild) -> None:
+        self._put("last", replace(last, finished=True))
+        self._put("unfinished", not last.finished)
+
+    def mark_unfinished(self, unfinished: bool = True) -> None:
+        """Say (cheaply: the record holds the whole manifest) that a build is changing the
+        output, or that it finished and the record stands."""
+        self._put("unfinished", unfinished)
 
     def search_marker(self) -> str | None:
         """The key of the pages the search index was made from (None: it is behind them)."""

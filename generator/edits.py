@@ -102,7 +102,7 @@ def edit_from_cache(setting: Setting, last: LastBuild, changes: Changes,
     rendered = render_edits(todo, theme, last.kept.info)
     if isinstance(rendered, str):
         return rendered
-    report, records = _write(setting, rendered)
+    report, records = _write(setting, rendered)  # (says the last build is unfinished first)
     cache.update_outputs(records)
     index, manifest = None, last.manifest
     if config.search and rendered:
@@ -124,6 +124,8 @@ def edit_from_cache(setting: Setting, last: LastBuild, changes: Changes,
     if manifest != last.manifest or changes.folders:  # (at 10,000 pages, a 1 MB value)
         cache.record_last_build(replace(last, manifest=manifest,
                                         folders=changes.folders or last.folders))
+    else:
+        cache.mark_unfinished(False)
     cache.commit()
     return BuildReport(last.articles, last.pages, report.written,
                        last.pages - report.written, 0, time.perf_counter() - setting.started,
@@ -230,14 +232,17 @@ def edit_in_memory(setting: Setting, memory: Memory, edited: tuple[str, ...],
     memory.outputs.update(outputs)
     manifest, search_index = setting.index(cache, _listed(memory.record), memory.outputs,
                                            keys=search_keys)
-    if manifest is not None:
-        memory.record = replace(memory.record, manifest=tuple(manifest))
+    listed = tuple(manifest) if manifest is not None else memory.record.manifest
+    if listed != memory.record.manifest:
+        memory.record = replace(memory.record, manifest=listed)
+        cache.record_last_build(memory.record)  # (finished)
+    else:
+        cache.mark_unfinished(False)
     for key, (fresh, record, _) in edits.items():
         parsed[key], records[key] = fresh, record
     cache.store_sources((key, record, fresh) for key, (fresh, record, _) in edits.items())
     cache.store_heads((key, pickled_head(article)) for key, article in new.items())
     cache.update_outputs(outputs)
-    cache.record_last_build(memory.record)
     cache.commit()
     return BuildReport(
         articles=len(memory.site.articles), pages=len(memory.jobs), written=report.written,
@@ -291,6 +296,10 @@ def _write(setting: Setting, rendered: list[tuple[Job, str, Rendered]]
            ) -> tuple[WriteReport, dict[str, OutputRecord]]:
     """Put the re-rendered pages in place: what was written, and the pages' records."""
     output = setting.config.output_path
+    # a build stopped from here on (killed, a full disk, a search index that fails) leaves
+    # pages the cache does not know: the next build must not start from the cache's record
+    setting.cache.mark_unfinished()
+    setting.cache.commit()
     with OutputWriter(output) as writer:
         for job, _, page in rendered:
             writer.put(job.route.output_path, page.data)

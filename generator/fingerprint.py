@@ -164,10 +164,14 @@ class Fingerprinter:
             return self._memoised(value, body_in_lists, lambda: _digest(
                 "Y", value.year, value.url, *self._articles(value.articles, body_in_lists)))
         if isinstance(value, Taxonomy):
+            if whole_lists:  # its terms' articles may be walked too
+                return self._memoised(value, body_in_lists, lambda: _digest(
+                    "W", value.config, value.url,
+                    *(self._own_term(t, body_in_lists) for t in value.terms)))
             return self._memoised(value, False, lambda: _digest(
                 "X", value.config, value.url, *(self._term_in_list(t) for t in value.terms)))
         if isinstance(value, Paginator):
-            items = [self._item(item, body_in_lists) for item in value.items]
+            items = [self._item(item, body_in_lists, whole_lists) for item in value.items]
             urls = self._memoised(value.urls, False, lambda: _digest(*value.urls))  # shared
             return _digest("G", value.number, value.count, value.total, value.per_page,
                            urls, *items)
@@ -196,12 +200,18 @@ class Fingerprinter:
     def _term_in_list(term: Term) -> str:
         return f"{term.name}\x1e{term.slug}\x1e{term.url}\x1e{term.count}"
 
-    def _item(self, item: Any, body_in_lists: bool) -> str:
+    def _item(self, item: Any, body_in_lists: bool, whole_lists: bool) -> str:
+        """An item of a list's page; a term or a year with its articles when the page may
+        walk them (`whole_lists`)."""
         if isinstance(item, Article):
             return self.article(item, whole=body_in_lists)
         if isinstance(item, Term):
-            return self._term_in_list(item)
+            return self._own_term(item, body_in_lists) if whole_lists else \
+                self._term_in_list(item)
         if isinstance(item, YearArchive):
+            if whole_lists:
+                return self._memoised(item, body_in_lists, lambda: _digest(
+                    "Y", item.year, item.url, *self._articles(item.articles, body_in_lists)))
             return f"{item.year}\x1e{item.url}\x1e{item.count}"
         return repr(item)
 

@@ -129,7 +129,7 @@ def plan_rebuild(last: LastBuild | None, changes: Changes | None, *, in_memory: 
     if len(changes.edited) > MAX_EDITS:
         return Decision("full", f"{len(changes.edited)} content files changed (the edit "
                                 f"paths take up to {MAX_EDITS})")
-    if changes.search_behind:
+    if changes.search_behind and not in_memory:  # (serve's memory knows every page)
         return Decision("full", "the last build's search index is still to be made")
     if last.kept is None:
         return Decision("full", "the last build kept no pages to re-render (its lists show "

@@ -443,6 +443,13 @@ def test_a_template_failing_on_an_edit_is_reported_with_its_place(tmp_path: Path
     # the whole of a year's list reached through a computed name
     ("templates/year.html", "{% set k = 'arti' ~ 'cles' %}{{ year[k]|map(attribute='title')"
                             "|join(',') }}", "title"),
+    # the articles of the years and terms a list page lists
+    ("templates/years.html", "{% for y in paginator.items %}"
+                             "{{ y.articles|map(attribute='title')|join(',') }}{% endfor %}",
+     "title"),
+    ("templates/taxonomy.html", "{% for t in paginator.items %}"
+                                "{{ t['articles']|map(attribute='title')|join(',') }}"
+                                "{% endfor %}", "title"),
 ])
 @pytest.mark.parametrize("style", ["cli", "serve"])
 def test_edits_follow_templates_that_reach_lists_and_bodies_by_other_names(
@@ -483,4 +490,55 @@ def test_a_build_stopped_before_its_pages_move_in_keeps_nothing_it_rendered(
     archive.apply("body", 2)
     report = build(load_config(tmp_path), workers=1)
     assert report.path == "edit-from-cache"
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+@pytest.mark.parametrize("style", ["cli", "serve"])
+def test_an_edit_stopped_after_its_pages_moved_in_is_not_the_ground_of_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str) -> None:
+    """An edit path killed while it indexes for search (its pages are in place, the cache
+    not yet told): once the edit is undone, the next build must not trust the cache."""
+    archive = Archive(tmp_path)
+    _age(tmp_path / "content")
+    builder = Builder(load_config(tmp_path), workers=1)
+    builder.build(remember=style == "serve")
+    target = archive.articles()[1]
+    saved = target.read_text()
+    changed = archive.apply("title", 1)
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(generator.build, "update_index", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            if style == "serve":
+                builder.index_later = False
+                builder.build(changed)
+            else:
+                build(load_config(tmp_path), workers=1)
+    target.write_text(saved)
+    build(load_config(tmp_path), workers=1)
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+def test_a_failed_build_elsewhere_leaves_no_record_that_vouches_for_this_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build into another folder reads the edited sources into the cache, then fails: the
+    record of the build into this folder must not say its output is current."""
+    archive = Archive(tmp_path)
+    (tmp_path / "folio.toml").write_text(archive._config() + "search = false\n")
+    _age(tmp_path)
+    build(load_config(tmp_path), workers=1)
+    archive.apply("title", 1)
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(generator.build, "render_all", full_disk)
+        with pytest.raises(OSError):
+            build(replace(load_config(tmp_path), output_dir=str(tmp_path / "elsewhere")),
+                  workers=1)
+    build(load_config(tmp_path), workers=1)
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")

@@ -54,6 +54,8 @@ def test_each_path_is_decided_with_its_reason(last: LastBuild | None, changes: C
 
 def test_folio_serve_edits_from_memory_and_its_first_build_loads_everything() -> None:
     assert plan_rebuild(LAST, EDIT, in_memory=True).path == "edit-in-memory"
+    behind = replace(EDIT, search_behind=True)  # its memory knows every page to index
+    assert plan_rebuild(LAST, behind, in_memory=True).path == "edit-in-memory"
     first = plan_rebuild(LAST, Changes(), in_memory=True, remember=True)
     assert (first.path, first.reason) == ("full", "folio serve's first build loads the whole site")
 
