@@ -234,7 +234,7 @@ class Builder:
         setting = Setting(self.config, cache, self.lock, self._index, started)
         outcome: BuildReport | str = decision.reason
         if decision.path == "unchanged" and last is not None:
-            outcome = self._unchanged(cache, last, decision, started)
+            outcome = self._unchanged(cache, last, decision, started, changes)
         elif decision.path == "edit-in-memory" and self.last is not None:
             outcome = edit_in_memory(setting, self.last, decision.edited, self.parsed,
                                      self.records, self.search_keys)
@@ -246,9 +246,10 @@ class Builder:
         return replace(report, seconds=time.perf_counter() - started, reason=outcome)
 
     def _unchanged(self, cache: BuildCache, last: LastBuild, decision: Decision,
-                   started: float) -> BuildReport | str:
+                   started: float, changes: Changes | None) -> BuildReport | str:
         """The report of a build that has nothing to do, once the output is checked to be
-        as the last build left it; else why the whole pipeline runs."""
+        as the last build left it; else why the whole pipeline runs. Content folders that
+        were scanned again (a file came and went) are remembered as they are now."""
         outputs = self.last.outputs if self.last is not None else cache.output_records()
         if not outputs:
             return "the cache knows no outputs of the last build"
@@ -259,6 +260,11 @@ class Builder:
         if not all(output_intact(record, record.fingerprint, os.path.join(out, path))
                    for path, record in outputs.items()):
             return "an output file was changed or removed since the last build"
+        if changes is not None and changes.folders:
+            cache.record_last_build(replace(last, folders=changes.folders))
+            cache.commit()
+            if self.last is not None:
+                self.last.record = replace(last, folders=changes.folders)
         return BuildReport(last.articles, last.pages, 0, last.pages, 0,
                            time.perf_counter() - started, last.warnings, path="unchanged",
                            reason=decision.reason)

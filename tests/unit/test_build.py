@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import Builder, build
+from generator.build import Builder, _parse_key, build
+from generator.cache import BuildCache
 from generator.config import load_config
 from generator.errors import ContentError
 from tests.sitekit import article_text, write_tree
@@ -83,3 +84,15 @@ def test_serve_edits_from_memory_with_the_paths_it_was_told(site: Path) -> None:
     assert (report.path, report.parsed, report.rendered) == ("edit-in-memory", 1, 1)
     assert report.changed == ("2021/01/a/index.html",)
     assert builder.build([site / "templates"]).path == "full"  # told: not an article
+
+
+def test_a_folder_a_file_came_and_went_in_is_looked_at_again_once(site: Path) -> None:
+    folder = (site / A).parent
+    (folder / ".a.md.swp").write_text("x")
+    (folder / ".a.md.swp").unlink()  # the folder's mtime changed: its files are listed
+    old = 1_600_000_000_000_000_000
+    os.utime(folder, ns=(old + 1, old + 1))
+    assert build(load_config(site), workers=1).path == "unchanged"
+    with BuildCache(site / ".folio-cache/build.sqlite", _parse_key(load_config(site))) as cache:
+        last = cache.last_build()
+    assert last is not None and last.folders[str(folder)] == old + 1  # not listed next time
