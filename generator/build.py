@@ -24,23 +24,24 @@ import contextlib
 import functools
 import os
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import parallel, search
 from generator.cache import (
     CACHE_DIR,
-    RACY_NS,
     BuildCache,
     CacheUnwritable,
     OutputRecord,
     SourceRecord,
     is_damage,
     is_unwritable,
+    last_reads,
     output_intact,
     record_output,
     set_aside,
+    trusted_before,
 )
 from generator.config import SiteConfig
 from generator.content import Parsed, ParseSettings, SourceFile
@@ -59,7 +60,7 @@ from generator.loading import (
 )
 from generator.model import Site
 from generator.pages import Job, SiteInfo, check_collisions, plan, site_info
-from generator.pagestore import KeptPage, keep_page, shared_objects
+from generator.pagestore import KeptPage, keep_page, shared_objects, walks_whole
 from generator.rebuild import (
     PATHS,
     BuildReport,
@@ -75,7 +76,7 @@ from generator.render import RenderedAll, render_all
 from generator.searchindex import index_is_current, search_keys, update_index
 from generator.site import AssemblyMemo
 from generator.theme import Theme, load_theme
-from generator.tracking import BODIES, LISTS
+from generator.tracking import BODIES
 from generator.writer import OutputWriter, WriteReport, check_output_dir
 
 __all__ = ["PATHS", "BuildReport", "Builder", "build"]
@@ -202,7 +203,6 @@ class Builder:
         by the stats of the content files (those of folders that did not change only)."""
         config = self.config
         scanned_at = time.time_ns()
-        since = self.scanned_at if self.last is not None else cache.scanned_at
         search_behind = config.search and cache.search_marker() is None
         output_gone = not output_is_there(config.output_path)
         if told is not None and self.last is not None:
@@ -212,10 +212,8 @@ class Builder:
                                output_gone=output_gone, search_behind=search_behind)
         known = {key: (record.size, record.mtime_ns) for key, record in self.records.items()} \
             if self.last is not None else cache.source_stats()
-
-        def trustworthy(mtime_ns: int) -> bool:
-            return mtime_ns < since - RACY_NS
-
+        trustworthy = trusted_before(self.scanned_at if self.last is not None
+                                     else cache.scanned_at)
         folders: dict[str, int] = {}
         stats = quick_stats(known, last.folders, trustworthy)
         if stats is None:  # a folder changed: look for added and removed files
@@ -253,8 +251,8 @@ class Builder:
         outputs = self.last.outputs if self.last is not None else cache.output_records()
         if not outputs:
             return "the cache knows no outputs of the last build"
-        manifest = list(last.manifest) if last.manifest is not None else None
-        if self.config.search and not index_is_current(self.config, cache, outputs, manifest):
+        if self.config.search and not index_is_current(self.config, cache, outputs,
+                                                       last.manifest):
             return "the search index is behind the pages"
         out = str(self.config.output_path)
         if not all(output_intact(record, record.fingerprint, os.path.join(out, path))
@@ -277,8 +275,7 @@ class Builder:
         config = self.config
         previous = (self.last.outputs if self.last is not None else cache.output_records()) \
             if last is not None else {}
-        manifest = list(last.manifest) if last is not None and last.manifest is not None \
-            else None
+        manifest = last.manifest if last is not None else None
         cache.mark_unfinished()  # until this build finishes, the cache vouches for nothing
         planned = self._plan(cache)
         jobs, fingerprints = planned.jobs, planned.fingerprints
@@ -359,7 +356,7 @@ class Builder:
 
     def _render(self, planned: _Planned, todo: list[int], prints: list[str],
                 whole: dict[tuple[str, ...], bool], keep: bool, cache: BuildCache,
-                manifest: list[str] | None) -> tuple[WriteReport, RenderedAll, list[str]]:
+                manifest: Sequence[str] | None) -> tuple[WriteReport, RenderedAll, list[str]]:
         """Render the pages to do into a staging folder, copy the static files, and move
         them in: what was written, what rendering learnt, and the output's new manifest."""
         config, jobs = self.config, planned.jobs
@@ -422,11 +419,11 @@ class Builder:
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
-    def _index(self, cache: BuildCache, manifest: list[str] | None,
+    def _index(self, cache: BuildCache, manifest: Sequence[str] | None,
                outputs: dict[str, OutputRecord] | None, *, later: bool | None = None,
                stop: Callable[[], bool] | None = None, keys: dict[str, str] | None = None,
                written: dict[str, tuple[OutputRecord | None, OutputRecord]] | None = None
-               ) -> tuple[list[str] | None, search.SearchIndex | None]:
+               ) -> tuple[Sequence[str] | None, search.SearchIndex | None]:
         """Index the pages for search again where they changed (generator/searchindex.py),
         unless that is left for later (or `stop()` interrupts it): the output's new
         manifest (None if unknown), and what indexing did (None when it did not run).
@@ -454,9 +451,8 @@ class Builder:
             return None
         self.index_due, last = False, self.last
         with BuildCache(self.cache_path, _parse_key(self.config)) as cache:
-            manifest = list(last.record.manifest) if last.record.manifest is not None else None
-            listed, index = self._index(cache, manifest, last.outputs, later=False, stop=stop,
-                                        keys=self.search_keys)
+            listed, index = self._index(cache, last.record.manifest, last.outputs, later=False,
+                                        stop=stop, keys=self.search_keys)
             if listed is not None:
                 last.record = replace(last.record, manifest=tuple(listed))
                 cache.record_last_build(last.record)
@@ -474,14 +470,9 @@ class Builder:
                           if isinstance(v, Parsed)})
             return found
 
-        if self.parsed:
-            scanned_at = self.scanned_at
-
-            def trust(record: SourceRecord) -> bool:
-                return record.mtime_ns < scanned_at - RACY_NS
-        else:
-            trust = cache.stat_is_trustworthy
-        content = load_content(self.config, inputs, known, fetch, trust, self.workers,
+        trustworthy = trusted_before(self.scanned_at if self.parsed else cache.scanned_at)
+        content = load_content(self.config, inputs, known, fetch,
+                               lambda record: trustworthy(record.mtime_ns), self.workers,
                                self.progress, cache.store_sources)  # as they come: at
         self.scanned_at = inputs.scanned_at  # 100,000 articles they weigh hundreds of MB
         cache.mark_scanned(inputs.scanned_at)
@@ -495,13 +486,12 @@ class Builder:
 def _keep(job: Job, reads: int, whole: dict[tuple[str, ...], bool]) -> KeptPage:
     """What the cache keeps of a page its template may (`whole`) or was seen to walk whole
     lists in."""
-    return keep_page(job, whole.get(job.templates, True) or bool(reads & LISTS))
+    return keep_page(job, walks_whole(job, reads, whole))
 
 
 def _reads(outputs: dict[str, OutputRecord], job: Job) -> int:
-    """What rendering the page read last time (nothing known: 0, it is rendered anyway)."""
-    record = outputs.get(job.route.output_path)
-    return record.reads if record is not None else 0
+    """What rendering the page read in the build that made `outputs`."""
+    return last_reads(outputs.get(job.route.output_path))
 
 
 def _after_render(jobs: list[Job], todo: list[int], rendered: RenderedAll,

@@ -24,7 +24,7 @@ import os
 import pickle
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,6 +70,13 @@ class OutputRecord:
     size: int
     mtime_ns: int
     reads: int = 0  # what rendering saw the page read (generator/tracking.py)
+
+
+def trusted_before(scanned_at: int) -> Callable[[int], bool]:
+    """Whether a file's mtime proves it unchanged since a scan at `scanned_at`: a matching
+    stat proves nothing for a file changed right around the time it was taken (a second
+    change within the file system's clock tick keeps the same mtime)."""
+    return lambda mtime_ns: mtime_ns < scanned_at - RACY_NS
 
 
 class CacheDamaged(CacheFault):
@@ -253,14 +260,6 @@ class BuildCache:
         return {path: (size, mtime) for path, size, mtime in
                 self.db.execute("SELECT path, size, mtime_ns FROM sources")}
 
-    def stat_is_trustworthy(self, record: SourceRecord) -> bool:
-        return self.mtime_is_trustworthy(record.mtime_ns)
-
-    def mtime_is_trustworthy(self, mtime_ns: int) -> bool:
-        """A matching stat proves nothing for a file changed right around the time it was
-        taken: a second change within the file system's clock tick keeps the same mtime."""
-        return mtime_ns < self.scanned_at - RACY_NS
-
     def parsed(self, paths: Iterable[str]) -> dict[str, object]:
         """Cached parse results for these paths (missing or unreadable ones left out)."""
         found: dict[str, object] = {}
@@ -415,6 +414,11 @@ def _tags(sources: Iterable[str]) -> str:
     (a tenth of the paths' length; a page whose tag matches is checked by its paths)."""
     return " " + " ".join(hashlib.blake2b(s.encode(), digest_size=5).hexdigest()
                           for s in sources) + " "
+
+
+def last_reads(record: OutputRecord | None) -> int:
+    """What rendering the page read last time (nothing known: 0, it is rendered anyway)."""
+    return record.reads if record is not None else 0
 
 
 def output_intact(record: OutputRecord | None, fingerprint: str, path: str) -> bool:

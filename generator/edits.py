@@ -14,30 +14,36 @@ import contextlib
 import functools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.cache import BuildCache, OutputRecord, SourceRecord, output_intact, record_output
+from generator.cache import (
+    BuildCache,
+    OutputRecord,
+    SourceRecord,
+    last_reads,
+    output_intact,
+    record_output,
+)
 from generator.config import SiteConfig
 from generator.content import Parsed, SourceFile, digest, read_source
 from generator.fingerprint import Fingerprinter
 from generator.model import Article, Site
 from generator.pages import Job, SiteInfo
-from generator.pagestore import load_page, pickled_head, substitute
+from generator.pagestore import load_page, pickled_head, substitute, walks_whole
 from generator.rebuild import BuildReport, Changes, LastBuild
 from generator.render import Rendered, render
 from generator.search import SearchIndex
 from generator.searchindex import Unplanned
 from generator.site import reassemble
 from generator.theme import Theme, load_theme
-from generator.tracking import LISTS
 from generator.writer import MARKER, OutputWriter, WriteReport
 
 MOVED = ("the edit moves the article or changes its terms, attribution names or warnings, "
          "so other pages change too")
 # index(cache, manifest, outputs, keys=…, written=…) -> (manifest, what indexing did)
-Index = Callable[..., tuple[list[str] | None, SearchIndex | None]]
+Index = Callable[..., tuple[Sequence[str] | None, SearchIndex | None]]
 
 
 @dataclass(slots=True)
@@ -95,7 +101,7 @@ def edit_from_cache(setting: Setting, last: LastBuild, changes: Changes,
     for job in pages:
         path = job.route.output_path
         before[path] = record = cache.output_record(path)
-        reads = record.reads if record is not None else 0
+        reads = last_reads(record)
         fingerprint = fingerprints.job(job, reads)
         if not output_intact(record, fingerprint, os.path.join(config.output_path, path)):
             todo.append((job, fingerprint, reads))
@@ -107,7 +113,7 @@ def edit_from_cache(setting: Setting, last: LastBuild, changes: Changes,
     index, manifest = None, last.manifest
     if config.search and rendered:
         try:
-            listed, index = setting.index(cache, list(manifest) if manifest else None, None,
+            listed, index = setting.index(cache, manifest, None,
                                           written={path: (before[path], record)
                                                    for path, record in records.items()})
         except Unplanned:  # the cache lost the search state: the long way plans it
@@ -230,7 +236,7 @@ def edit_in_memory(setting: Setting, memory: Memory, edited: tuple[str, ...],
     for index, job in jobs.items():
         memory.jobs[index] = job
     memory.outputs.update(outputs)
-    manifest, search_index = setting.index(cache, _listed(memory.record), memory.outputs,
+    manifest, search_index = setting.index(cache, memory.record.manifest, memory.outputs,
                                            keys=search_keys)
     listed = tuple(manifest) if manifest is not None else memory.record.manifest
     if listed != memory.record.manifest:
@@ -253,10 +259,6 @@ def edit_in_memory(setting: Setting, memory: Memory, edited: tuple[str, ...],
         changed=report.paths)
 
 
-def _listed(record: LastBuild) -> list[str] | None:
-    return list(record.manifest) if record.manifest is not None else None
-
-
 def _jobs_in_memory(memory: Memory, indices: set[int], new: dict[str, Article]
                     ) -> tuple[dict[int, Job], list[tuple[Job, str, int]]]:
     """The remembered pages at `indices` with the edited articles in them, and those whose
@@ -265,9 +267,8 @@ def _jobs_in_memory(memory: Memory, indices: set[int], new: dict[str, Article]
     todo = []
     for index in sorted(indices):
         was = memory.jobs[index]
-        record = memory.outputs.get(was.route.output_path)
-        reads = record.reads if record is not None else 0
-        job = substitute(was, memory.whole.get(was.templates, True) or bool(reads & LISTS), new)
+        reads = last_reads(memory.outputs.get(was.route.output_path))
+        job = substitute(was, walks_whole(was, reads, memory.whole), new)
         jobs[index] = job
         fingerprint = memory.fingerprints.job(job, reads)
         if fingerprint != memory.prints[index]:

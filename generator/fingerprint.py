@@ -161,8 +161,7 @@ class Fingerprinter:
         if isinstance(value, YearArchive):
             if not whole_lists:
                 return _digest("y", value.year, value.url, value.count)
-            return self._memoised(value, body_in_lists, lambda: _digest(
-                "Y", value.year, value.url, *self._articles(value.articles, body_in_lists)))
+            return self._own_year(value, body_in_lists)
         if isinstance(value, Taxonomy):
             if whole_lists:  # its terms' articles may be walked too
                 return self._memoised(value, body_in_lists, lambda: _digest(
@@ -196,6 +195,10 @@ class Fingerprinter:
             "T", term.taxonomy, term.name, term.slug, term.url, *term.spellings,
             *self._articles(term.articles, body_in_lists)))
 
+    def _own_year(self, year: YearArchive, body_in_lists: bool) -> str:
+        return self._memoised(year, body_in_lists, lambda: _digest(
+            "Y", year.year, year.url, *self._articles(year.articles, body_in_lists)))
+
     @staticmethod
     def _term_in_list(term: Term) -> str:
         return f"{term.name}\x1e{term.slug}\x1e{term.url}\x1e{term.count}"
@@ -210,8 +213,7 @@ class Fingerprinter:
                 self._term_in_list(item)
         if isinstance(item, YearArchive):
             if whole_lists:
-                return self._memoised(item, body_in_lists, lambda: _digest(
-                    "Y", item.year, item.url, *self._articles(item.articles, body_in_lists)))
+                return self._own_year(item, body_in_lists)
             return f"{item.year}\x1e{item.url}\x1e{item.count}"
         return repr(item)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.model import Article, Site, Taxonomy, Term, YearArchive
 from generator.pages import Job, Paginator
+from generator.tracking import LISTS
 
 # the reference of an object many pages share, by its type: see _Dumper.persistent_id
 _TAXONOMY, _TERM, _YEAR, _URLS, _ARTICLE = "x", "t", "y", "u", "a"
@@ -44,6 +45,12 @@ def head(article: Article) -> Article:
 def pickled_head(article: Article) -> bytes:
     """An article's head as the cache keeps it."""
     return pickle.dumps(head(article), pickle.HIGHEST_PROTOCOL)
+
+
+def walks_whole(job: Job, reads: int, whole: Mapping[tuple[str, ...], bool]) -> bool:
+    """Whether a page may walk whole term or year lists: its template's text says it may
+    (`whole`, by templates; unknown ones may), or rendering it was seen to."""
+    return whole.get(job.templates, True) or bool(reads & LISTS)
 
 
 def keep_page(job: Job, whole: bool) -> KeptPage:

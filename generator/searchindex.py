@@ -5,7 +5,7 @@ generator/search.py runs Pagefind). Its state lives in the build cache."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import search
@@ -42,7 +42,7 @@ def search_keys(jobs: list[Job]) -> dict[str, str]:
 
 
 def index_is_current(config: SiteConfig, cache: BuildCache, outputs: dict[str, OutputRecord],
-                     manifest: list[str] | None) -> bool:
+                     manifest: Sequence[str] | None) -> bool:
     """No HTML page changed since the index was planned, and none of its files is missing."""
     return cache.search_marker() == _pages_key(outputs) and search.intact(
         config.output_path, search.bundle_files(config.output_path, manifest))
@@ -51,11 +51,11 @@ def index_is_current(config: SiteConfig, cache: BuildCache, outputs: dict[str, O
 Written = dict[str, tuple[OutputRecord | None, OutputRecord]]  # path -> (before, now)
 
 
-def update_index(config: SiteConfig, cache: BuildCache, manifest: list[str] | None,
+def update_index(config: SiteConfig, cache: BuildCache, manifest: Sequence[str] | None,
                  outputs: dict[str, OutputRecord] | None, keys: dict[str, str] | None, *,
                  lock: contextlib.AbstractContextManager[object], workers: int,
                  stop: Callable[[], bool] | None = None, written: Written | None = None
-                 ) -> tuple[list[str] | None, search.SearchIndex | None]:
+                 ) -> tuple[Sequence[str] | None, search.SearchIndex | None]:
     """Index what changed: the output's new manifest (None if unknown) and what indexing
     did (None when nothing needed it). `outputs` are every output's records (None: the
     cache's); `written`, after an edit, the records it changed (before, now): when the
