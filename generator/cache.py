@@ -36,7 +36,7 @@ from generator.rebuild import LastBuild
 if TYPE_CHECKING:
     from generator.pagestore import KeptPage
 
-SCHEMA = 12
+SCHEMA = 13  # 13: Article.updated and .image; SiteInfo.image and .logo
 CACHE_DIR = ".folio-cache"
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);

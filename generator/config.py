@@ -6,6 +6,7 @@ Every problem in the file is reported at once, naming the key; unknown keys are 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import string
@@ -15,8 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator.dates import UTC_NAME, site_zone, zone_problem
 from generator.errors import ConfigError, Problem
-from generator.urls import slugify
+from generator.urls import asset_problem, slugify
 
 CONFIG_NAME = "folio.toml"
 
@@ -102,6 +104,14 @@ class SiteConfig:
     syndication: str = "self"  # where canonical points: "self", "original" or "noindex"
     syndication_sources: dict[str, str] = field(default_factory=dict)  # source slug -> policy
     drafts: bool = False
+    timezone: str = UTC_NAME  # IANA name: the zone of dates written without one
+    image: str = ""  # the default image of pages (og:image): an http(s) URL or a static path
+    logo: str = ""  # the site's logo (JSON-LD publisher): an http(s) URL or a static path
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The site's time zone (validated when the configuration was read)."""
+        return site_zone(self.timezone)
 
     @property
     def base_path(self) -> str:
@@ -147,6 +157,9 @@ _SCALARS: dict[str, tuple[tuple[type, ...], str]] = {
     "feed_content": ((str,), '"summary" or "full"'),
     "sitemap": ((bool,), "true or false"),
     "provenance": ((bool,), "true or false"),
+    "timezone": ((str,), 'an IANA time zone name such as "Europe/Paris"'),
+    "image": ((str,), "an image's http(s) URL or the path of a static file"),
+    "logo": ((str,), "an image's http(s) URL or the path of a static file"),
 }
 _TABLES = {"taxonomies", "urls", "params", "syndication"}
 POLICIES = ("self", "original", "noindex")
@@ -164,7 +177,7 @@ _URL_PLACEHOLDERS: dict[str, set[str]] = {
 _LIST_PATTERNS = {"year", "years", "term", "taxonomy.url", "taxonomy.index_url"}
 _TAXONOMY_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _RESERVED_KEYS = {"title", "date", "publisher", "source", "copyright", "summary", "slug",
-                  "draft", "url", "extra", "names", "terms"}
+                  "draft", "url", "extra", "names", "terms", "updated", "image"}
 
 
 def load_config(
@@ -260,6 +273,32 @@ def _check_values(values: dict[str, Any], problem: Any) -> None:
     if "theme" in values and not re.fullmatch(r"[\w.-]+", values["theme"]):
         problem("theme", "must be a theme folder name")
         del values["theme"]
+    _check_metadata(values, problem)
+
+
+def _check_metadata(values: dict[str, Any], problem: Any) -> None:
+    """The time zone is one the zone database knows; images are URLs or static paths."""
+    if "timezone" in values:
+        reason = zone_problem(values["timezone"])
+        if reason is not None:
+            problem("timezone", reason, _zone_hint(values.pop("timezone")))
+    for key in ("image", "logo"):
+        if values.get(key):
+            reason = asset_problem(values[key])
+            if reason is not None:
+                problem(key, reason, 'e.g. "images/cover.jpg" (in static/) or "https://…"')
+                del values[key]
+
+
+def _zone_hint(name: str) -> str:
+    """A near IANA name, or how to write one."""
+    import zoneinfo
+
+    known = {zone.casefold(): zone for zone in zoneinfo.available_timezones() | {UTC_NAME}}
+    close = difflib.get_close_matches(name.casefold(), sorted(known), n=1, cutoff=0.8)
+    if close:
+        return f"did you mean {known[close[0]]!r}?"
+    return 'an IANA name such as "Europe/Paris", "America/New_York" or "UTC"'
 
 
 def _parse_syndication(table: Any, problem: Any) -> tuple[str, dict[str, str]]:

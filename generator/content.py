@@ -24,7 +24,7 @@ from generator.config import PROVENANCE, SiteConfig
 from generator.errors import ContentError, Problem, printable
 from generator.markdown import render, truncate_words
 from generator.model import Article, Page, Source
-from generator.urls import slugify
+from generator.urls import asset_problem, slugify
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C: several times faster
 
@@ -52,7 +52,8 @@ def _timestamp(loader: Any, node: yaml.Node) -> object:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 PAGES_DIR = "pages"
-ARTICLE_KEYS = ("title", "date", "publisher", "source", "copyright", "summary", "slug", "draft")
+ARTICLE_KEYS = ("title", "date", "publisher", "source", "copyright", "summary", "slug", "draft",
+                "updated", "image")
 FRONT_MATTER_LISTS = ("authors", "regions", "themes", "reports")
 NEAR_MISS = 0.8  # how alike a key must be to a known one to be taken for a misspelling
 _HANDLER = YAMLHandler()
@@ -225,6 +226,20 @@ class _Fields:
         self.problem(key, f"is not an ISO date: {_shown(value)}", "write it as YYYY-MM-DD")
         return None
 
+    def image(self, key: str, value: Any) -> str | None:
+        """An image: an http(s) URL, or the path of a static file of the site."""
+        if value is None or value == "":
+            return None
+        hint = f"write `{key}: images/photo.jpg` (a file in static/) or `{key}: https://…`"
+        if not isinstance(value, str):
+            self.problem(key, f"must be an image's URL or path, not {_describe(value)}", hint)
+            return None
+        reason = asset_problem(value.strip())
+        if reason is not None:
+            self.problem(key, reason, hint)
+            return None
+        return value.strip()
+
     def names(self, key: str) -> tuple[str, ...]:
         value = self.meta.get(key)
         if value is None:
@@ -357,6 +372,8 @@ def parse_article(text: str, path: Path, config: SiteConfig,
     publisher = fields.text("publisher", meta.get("publisher"))
     names.update(_provenance(set(settings.taxonomies), source, publisher))
     summary = fields.text("summary", meta.get("summary"))
+    updated = fields.date("updated", meta.get("updated"))
+    image = fields.image("image", meta.get("image"))
     slug_text = fields.text("slug", meta.get("slug"))
     warnings = _with_misspellings(fields, warnings, names)
     # The file name is the slug (the importer writes <slug>.md): stable when a title is edited.
@@ -368,21 +385,13 @@ def parse_article(text: str, path: Path, config: SiteConfig,
     html, lead, word_count, body_digest = _body(body, reuse, settings)
     summary = summary or truncate_words(lead, settings.summary_words)
     article = Article(
-        source_path=path,
-        title=title or "",
-        date=date or dt.date.min,
-        slug=slug,
-        body_html=html,
-        summary=summary,
-        names=names,
-        source=source,
-        publisher=publisher,
-        copyright=copyright_line,
-        draft=draft,
-        word_count=word_count,
+        source_path=path, title=title or "", date=date or dt.date.min, slug=slug,
+        body_html=html, summary=summary, names=names, source=source, publisher=publisher,
+        copyright=copyright_line, draft=draft, word_count=word_count,
         extra={k: v for k, v in meta.items() if k not in {*ARTICLE_KEYS, *names}},
         digest=digest(text.encode("utf-8")),
         meta_digest=digest(f"{fm_text}\0{summary}".encode()),
+        updated=updated, image=image,
     )
     return Parsed(article, (), tuple(warnings), body_digest=body_digest, lead=lead)
 
@@ -519,7 +528,7 @@ def near_misses(meta: dict[str, Any], known: set[str], fm_text: str,
     return found
 
 
-_TEXT_KEYS = ("title", "publisher", "copyright", "summary", "slug")
+_TEXT_KEYS = ("title", "publisher", "copyright", "summary", "slug", "image")
 
 
 def _fits(meant: str, value: Any, lists: set[str], *, singular: bool) -> bool:
@@ -529,7 +538,7 @@ def _fits(meant: str, value: Any, lists: set[str], *, singular: bool) -> bool:
         return isinstance(value, list) or (singular and isinstance(value, str))
     if meant in _TEXT_KEYS:
         return isinstance(value, str) and not isinstance(value, BadDate)
-    if meant == "date":
+    if meant in ("date", "updated"):
         return isinstance(value, dt.date | str)
     if meant == "source":
         return isinstance(value, dict)

@@ -25,6 +25,7 @@ from jinja2 import meta as jinja_meta
 from generator import __version__
 from generator.model import Article, Page, Taxonomy, Term, YearArchive
 from generator.pages import Feed, Job, Paginator, SiteInfo
+from generator.related import Section
 from generator.theme import Theme
 from generator.tracking import BODIES, LISTS
 
@@ -179,6 +180,9 @@ class Fingerprinter:
                            *self._articles(value.entries, body_in_lists))
         if isinstance(value, Page):
             return _digest("P", value.digest, value.url, value.output_path, value.slug)
+        if isinstance(value, tuple):  # related articles or terms, the home page's sections
+            return _digest("L", key, *(self._item(item, body_in_lists, whole_lists)
+                                       for item in value))
         return _digest(key, repr(value))
 
     def article(self, article: Article, *, whole: bool) -> str:
@@ -215,6 +219,9 @@ class Fingerprinter:
             if whole_lists:
                 return self._own_year(item, body_in_lists)
             return f"{item.year}\x1e{item.url}\x1e{item.count}"
+        if isinstance(item, Section):
+            return _digest("S", item.title, self._item(item.term, body_in_lists, whole_lists),
+                           *self._articles(item.latest, body_in_lists))
         return repr(item)
 
     def _memoised(self, obj: object, flag: bool, compute: Any) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.urls import slugify
 
@@ -41,8 +41,29 @@ def parser(*, allow_html: bool = False, typographer: bool = True) -> MarkdownIt:
     if typographer:
         md.enable(["replacements", "smartquotes"])
     md.use(footnote_plugin)
+    md.add_render_rule("footnote_block_open", _footnotes_open)
+    md.add_render_rule("footnote_anchor", _footnote_backlink)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
     return md
+
+
+def _footnotes_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """The footnotes under a heading (a landmark a screen reader can jump to)."""
+    return ('<hr class="footnotes-sep">\n<section class="footnotes" '
+            'aria-labelledby="footnotes-title">\n'
+            '<h2 class="footnotes-title" id="footnotes-title">Notes</h2>\n'
+            '<ol class="footnotes-list">\n')
+
+
+def _footnote_backlink(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """The link from a footnote back to where it is cited, named for screen readers."""
+    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
+    label = f"Back to reference {ident} in the text"
+    if tokens[idx].meta["subId"] > 0:
+        label += f" (use {tokens[idx].meta['subId'] + 1})"
+        ident += ":" + str(tokens[idx].meta["subId"])
+    return (f' <a href="#fnref{ident}" class="footnote-backref" '
+            f'aria-label="{label}">\u21a9\ufe0e</a>')
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
-"""Machine-readable attribution: schema.org NewsArticle JSON-LD for article pages.
+"""What pages tell machines about themselves: schema.org NewsArticle JSON-LD for article
+pages, the image social cards show, and a meta description that is never empty.
 
 Authors are Organizations when they are the article's original source or publisher, or when
 their name reads like an outlet's ("South Front", "Editorial Board"); else Persons.
@@ -6,12 +7,13 @@ their name reads like an outlet's ("South Front", "Editorial Board"); else Perso
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
-from generator.model import Article
-from generator.urls import absolute
+from generator.config import SiteConfig
+from generator.dates import rfc3339
+from generator.model import Article, Page, Taxonomy, Term, YearArchive
+from generator.urls import absolute, asset_url
 
 _ORGANISATION_WORDS = re.compile(
     r"\b(front|news|press|agency|board|committee|council|review|times|journal|foundation|"
@@ -25,35 +27,98 @@ def is_organisation(name: str, article: Article) -> bool:
         bool(_ORGANISATION_WORDS.search(name))
 
 
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def image_url(article: Article | None, config: SiteConfig) -> str | None:
+    """The absolute URL of the article's image, else of the site's default image."""
+    reference = (article.image if article is not None else None) or config.image
+    return asset_url(reference, config.base_url) if reference else None
 
 
-def news_article(article: Article, base_url: str, site_title: str,
-                 language: str) -> dict[str, Any]:
+def article_description(article: Article, site_title: str) -> str:
+    """The article's summary (front matter `summary`, else the start of its first
+    paragraph), else a sentence saying what it is (a body without a paragraph)."""
+    if article.summary:
+        return article.summary
+    origin = article.source.name or article.publisher
+    if origin:
+        return f"{article.title}, from {origin}, republished in {site_title}."
+    return f"{article.title}, republished in {site_title}."
+
+
+def news_article(article: Article, config: SiteConfig) -> dict[str, Any]:
     """The article as schema.org NewsArticle, with `isBasedOn` the original work."""
+    own_url = absolute(config.base_url, article.url)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
-        "datePublished": _iso(article.date),
-        "url": absolute(base_url, article.url),
-        "mainEntityOfPage": article.canonical_url or absolute(base_url, article.url),
-        "inLanguage": language,
-        "description": article.summary,
+        "datePublished": rfc3339(article.date, config.zone),
+        "dateModified": rfc3339(article.updated or article.date, config.zone),
+        "url": own_url,
+        "mainEntityOfPage": article.canonical_url or own_url,
+        "inLanguage": config.language,
+        "description": article_description(article, config.title),
         "author": [
             {"@type": "Organization" if is_organisation(ref.name, article) else "Person",
-             "name": ref.name, "url": absolute(base_url, ref.url)}
+             "name": ref.name, "url": absolute(config.base_url, ref.url)}
             for ref in article.authors],
-        "publisher": {"@type": "Organization", "name": article.publisher or site_title},
+        "publisher": publisher(article, config),
     }
+    image = image_url(article, config)
+    if image:
+        data["image"] = image
     if article.source.name:
-        original: dict[str, Any] = {"@type": "CreativeWork", "name": article.source.name}
-        if article.source.url:
-            original["url"] = article.source.url
-        if article.source.date:
-            original["datePublished"] = _iso(article.source.date)
-        data["isBasedOn"] = original
+        data["isBasedOn"] = based_on(article)
     if article.copyright:
         data["copyrightNotice"] = f"© {article.copyright}"
     return data
+
+
+def publisher(article: Article, config: SiteConfig) -> dict[str, Any]:
+    """The outlet the article was collected from; else the site, with its URL and logo."""
+    if article.publisher and article.publisher != config.title:
+        return {"@type": "Organization", "name": article.publisher}
+    site: dict[str, Any] = {"@type": "Organization", "name": config.title,
+                            "url": config.base_url}
+    if config.logo:
+        site["logo"] = {"@type": "ImageObject", "url": asset_url(config.logo, config.base_url)}
+    return site
+
+
+def based_on(article: Article) -> dict[str, Any]:
+    """The original work: its title, address and date (as written: its time zone is not
+    known), published by the original source."""
+    original: dict[str, Any] = {"@type": "CreativeWork", "name": article.title}
+    if article.source.url:
+        original["url"] = article.source.url
+    if article.source.date:
+        original["datePublished"] = article.source.date.isoformat()
+    original["publisher"] = {"@type": "Organization", "name": article.source.name}
+    return original
+
+
+def page_description(kind: str, context: dict[str, Any], config: SiteConfig,
+                     article_count: int) -> str:
+    """The meta description of a page that is not an article: a plain page's summary, else
+    the site's description, else a sentence saying what the page is."""
+    page = context.get("page")
+    if isinstance(page, Page) and page.summary:
+        return page.summary
+    if config.description:
+        return config.description
+    return _what_it_is(kind, context, config.title, article_count)
+
+
+def _what_it_is(kind: str, context: dict[str, Any], title: str, count: int) -> str:
+    taxonomy, term = context.get("taxonomy"), context.get("term")
+    year, page = context.get("year"), context.get("page")
+    if isinstance(term, Term) and isinstance(taxonomy, Taxonomy):
+        return f"Articles filed under {taxonomy.singular}: {term.name} in {title}."
+    if isinstance(taxonomy, Taxonomy):
+        return f"{taxonomy.title} of {title}, each with its articles."
+    if isinstance(year, YearArchive):
+        return f"Articles of {year.year} in {title}."
+    if isinstance(page, Page):
+        return f"{page.title}: a page of {title}."
+    if kind == "years":
+        return f"{title}: its {count:,} republished articles, year by year."
+    return f"{title}: an archive of {count:,} republished articles."

@@ -71,6 +71,8 @@ class Article:
     terms: dict[str, tuple[TermRef, ...]] = field(default_factory=dict)
     canonical_url: str = ""  # where search engines should look (the syndication policy)
     noindex: bool = False  # asked not to be indexed (the syndication policy)
+    updated: dt.date | dt.datetime | None = None  # when the archive's copy last changed
+    image: str | None = None  # as written: an http(s) URL or the path of a static file
 
     @property
     def sort_key(self) -> tuple[dt.datetime, str]:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
 from generator.errors import OutputError, Problem
-from generator.model import Article, Site, Taxonomy, Term, YearArchive
-from generator.urls import Route, absolute, page_route, route, route_for
+from generator.metadata import page_description
+from generator.model import Article, Site, Taxonomy, Term, YearArchive, as_datetime
+from generator.related import home_sections, lead_story, months, related_articles, related_terms
+from generator.site import robots_warning
+from generator.urls import Route, absolute, asset_url, page_route, route, route_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +81,9 @@ class Feed:
 
     @property
     def updated(self) -> object:
-        """The newest entry's date: a rebuild with no new entry keeps the feed's bytes."""
-        return self.entries[0].date if self.entries else None
+        """The latest of its entries' `updated` or dates: a rebuild with no new or updated
+        entry keeps the feed's bytes."""
+        return max((a.updated or a.date for a in self.entries), key=as_datetime, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,8 @@ class SiteInfo:
     article_count: int
     search_url: str | None = None  # the search page, when search is on
     feed_url: str | None = None  # the archive's Atom feed, when feeds are on
+    image: str | None = None  # absolute URL of the pages' default image (`image`)
+    logo: str | None = None  # absolute URL of the site's logo (`logo`)
 
     def abs_url(self, url: str) -> str:
         return absolute(self.base_url, url)
@@ -134,6 +140,8 @@ def site_info(site: Site) -> SiteInfo:
         article_count=len(site.articles),
         search_url=search_route(config).url if config.search else None,
         feed_url=config.base_path + FEED_NAME if config.feeds else None,
+        image=asset_url(config.image, config.base_url) if config.image else None,
+        logo=asset_url(config.logo, config.base_url) if config.logo else None,
     )
 
 
@@ -146,26 +154,38 @@ def plan(site: Site) -> list[Job]:
     """Every page of the site, as jobs in a stable order."""
     config = site.config
     jobs: list[Job] = []
-    jobs += _article_jobs(site.articles)
-    jobs += _list_jobs(("index.html",), route_for("/", config.base_path), site.articles,
-                       config.per_page, config, {}, "the home page", "home")
+    jobs += _article_jobs(site.articles, related_articles(site))
+    jobs += _home_jobs(site)
     for taxonomy in site.taxonomies:
         jobs += _taxonomy_jobs(taxonomy, config)
     jobs += _list_jobs(("years.html",), route(config.urls.years, config.base_path), site.years,
                        config.terms_per_page, config, {}, "the year archive index", "years")
-    for year in site.years:
-        jobs += _year_jobs(year, config)
+    for index, year in enumerate(site.years):
+        newer = site.years[index - 1] if index > 0 else None
+        older = site.years[index + 1] if index + 1 < len(site.years) else None
+        jobs += _year_jobs(year, config, newer, older)
     jobs += [Job(("page.html",), Route(p.url, p.output_path), {"page": p}, str(p.source_path),
                  "page") for p in site.pages]
     jobs.append(Job(("404.html",), Route(config.base_path + "404.html", "404.html"), {},
                     NOT_FOUND))
     if config.search:
         jobs.append(Job(("search.html",), search_route(config), {}, "the search page"))
+    jobs = _described(jobs, site)
     if config.feeds:
         jobs += _feed_jobs(site)
     if config.sitemap:
-        jobs += _sitemap_jobs(jobs, config)
+        jobs += _sitemap_jobs(jobs, site)
     return jobs
+
+
+def _described(jobs: list[Job], site: Site) -> list[Job]:
+    """Every page but articles with its meta description in its context (`description`);
+    an article's is made from the article as its page renders (the `description` filter),
+    so it follows an edit of the article on the incremental build's edit paths too."""
+    count = len(site.articles)
+    return [job if job.kind == "article" else replace(job, context={
+        **job.context, "description": page_description(job.kind, job.context, site.config,
+                                                       count)}) for job in jobs]
 
 
 FEED_NAME = "atom.xml"
@@ -193,9 +213,13 @@ def _feed_jobs(site: Site) -> list[Job]:
     return jobs
 
 
-def _sitemap_jobs(jobs: list[Job], config: SiteConfig) -> list[Job]:
-    """sitemap.xml (an index of several above 50,000 URLs) and robots.txt naming it."""
-    entries = [(job.route.url, _lastmod(job)) for job in jobs
+def _sitemap_jobs(jobs: list[Job], site: Site) -> list[Job]:
+    """sitemap.xml (an index of several above 50,000 URLs) with a lastmod for every page
+    (one that shows no article: the newest article's date, which its footer counts), and
+    robots.txt naming it when the site is at its host's root (`site.robots_warning`)."""
+    config = site.config
+    newest = site.articles[0].date if site.articles else None
+    entries = [(job.route.url, _lastmod(job) or newest) for job in jobs
                if job.route.output_path.endswith(".html") and job.origin != NOT_FOUND
                and not (job.kind == "article" and job.context["article"].noindex)]
     parts = [entries[i:i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)]
@@ -212,32 +236,51 @@ def _sitemap_jobs(jobs: list[Job], config: SiteConfig) -> list[Job]:
                            "sitemap"))
         planned += [Job(("sitemap.xml",), r, {"entries": tuple(part)}, f"sitemap {n}", "sitemap")
                     for n, (r, part) in enumerate(zip(routes, parts, strict=True), 1)]
-    planned.append(Job(("robots.txt",), route_for("/robots.txt", config.base_path),
-                       {"sitemap_url": sitemap.url}, "robots.txt", "sitemap"))
+    if robots_warning(config) is None:
+        planned.append(Job(("robots.txt",), route_for("/robots.txt", config.base_path),
+                           {"sitemap_url": sitemap.url}, "robots.txt", "sitemap"))
     return planned
 
 
 def _lastmod(job: Job) -> Any:
-    """When a page last changed, as far as its content tells: its article's date, or the
-    newest article it lists."""
+    """When a page last changed, as far as its content tells: its article's `updated` or
+    date; for a list, the date of the newest article it lists (or its terms or years do)."""
     article = job.context.get("article")
     if isinstance(article, Article):
-        return article.date
+        return article.updated or article.date
     paginator = job.context.get("paginator")
-    if isinstance(paginator, Paginator) and paginator.items and \
-            isinstance(paginator.items[0], Article):
-        return paginator.items[0].date  # lists are newest first
-    return None
+    if not isinstance(paginator, Paginator):
+        return None
+    newest = [item.articles[0] if isinstance(item, Term | YearArchive) else item
+              for item in paginator.items
+              if isinstance(item, Article) or (isinstance(item, Term | YearArchive)
+                                               and item.articles)]
+    return max(newest, key=lambda a: a.sort_key).date if newest else None
 
 
-def _article_jobs(articles: tuple[Article, ...]) -> list[Job]:
+def _article_jobs(articles: tuple[Article, ...],
+                  related: dict[str, tuple[Article, ...]]) -> list[Job]:
     jobs = []
     for index, article in enumerate(articles):
         newer = articles[index - 1] if index > 0 else None
         older = articles[index + 1] if index + 1 < len(articles) else None
+        key = str(article.source_path)
         jobs.append(Job(("article.html",), Route(article.url, article.output_path),
-                        {"article": article, "newer": newer, "older": older},
-                        str(article.source_path), "article"))
+                        {"article": article, "newer": newer, "older": older,
+                         "related": related.get(key, ())}, key, "article"))
+    return jobs
+
+
+def _home_jobs(site: Site) -> list[Job]:
+    """The home page: its first page leads with a story and has sections, then all articles
+    newest first."""
+    config = site.config
+    jobs = _list_jobs(("index.html",), route_for("/", config.base_path), site.articles,
+                      config.per_page, config, {"lead": None, "sections": ()}, "the home page",
+                      "home")
+    first = jobs[0]
+    jobs[0] = Job(first.templates, first.route, {**first.context, "lead": lead_story(
+        site.articles), "sections": home_sections(site)}, first.origin, first.kind)
     return jobs
 
 
@@ -246,22 +289,27 @@ def _taxonomy_jobs(taxonomy: Taxonomy, config: SiteConfig) -> list[Job]:
     jobs = _list_jobs((f"taxonomy-{taxonomy.key}.html", "taxonomy.html"), index,
                       taxonomy.terms, config.terms_per_page, config, {"taxonomy": taxonomy},
                       f"the {taxonomy.key} index", "taxonomy")
+    companions = related_terms(taxonomy)
     for term in taxonomy.terms:
-        jobs += _term_jobs(taxonomy, term, config)
+        jobs += _term_jobs(taxonomy, term, config, companions.get(term.slug, ()))
     return jobs
 
 
-def _term_jobs(taxonomy: Taxonomy, term: Term, config: SiteConfig) -> list[Job]:
+def _term_jobs(taxonomy: Taxonomy, term: Term, config: SiteConfig,
+               companions: tuple[Term, ...]) -> list[Job]:
     first = route(taxonomy.config.term_url, config.base_path, slug=term.slug)
     return _list_jobs((f"term-{taxonomy.key}.html", "term.html"), first, term.articles,
-                      config.per_page, config, {"taxonomy": taxonomy, "term": term},
+                      config.per_page, config,
+                      {"taxonomy": taxonomy, "term": term, "related_terms": companions},
                       f"{taxonomy.key} term {term.name!r}", "term")
 
 
-def _year_jobs(year: YearArchive, config: SiteConfig) -> list[Job]:
+def _year_jobs(year: YearArchive, config: SiteConfig, newer: YearArchive | None,
+               older: YearArchive | None) -> list[Job]:
     first = route(config.urls.year, config.base_path, year=f"{year.year:04d}")
     return _list_jobs(("year.html",), first, year.articles, config.per_page, config,
-                      {"year": year}, f"the {year.year} archive", "year")
+                      {"year": year, "months": months(year), "newer_year": newer,
+                       "older_year": older}, f"the {year.year} archive", "year")
 
 
 def _list_jobs(templates: tuple[str, ...], first: Route, items: Sequence[Any], per_page: int,

@@ -28,6 +28,9 @@ base_url = "http://localhost:8000/"   # where the site will live, e.g. "https://
 theme = "default"
 language = "en"
 per_page = 10
+timezone = "UTC"                      # of dates written without one (an IANA name: "Europe/Paris")
+# image = "images/cover.jpg"          # pages' default image for social cards (a file in static/)
+# logo = "images/logo.png"            # the site's logo, for search engines' structured data
 
 # The taxonomies articles are grouped by (front matter key = list of names).
 [taxonomies.regions]

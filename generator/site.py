@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from generator.config import CONFIG_NAME, PROVENANCE, SiteConfig, declared_line
 from generator.content import Parsed
 from generator.errors import Problem
 from generator.model import Article, Page, Site, Taxonomy, YearArchive
+from generator.related import is_featured
 from generator.taxonomy import TermPlan, build_terms, plan_terms, term_refs
 from generator.urls import absolute, route, slugify
 
@@ -41,6 +43,9 @@ def assemble(
         plans[taxonomy.key], merged = plan_terms(config, taxonomy, published)
         warnings.extend(merged)
     warnings.extend(unused_taxonomies(config, plans, bool(published)))
+    robots = robots_warning(config)
+    if robots is not None:
+        warnings.append(robots)
     known = memo.articles if memo is not None and memo.config == config and \
         memo.plans == plans else {}
     made: dict[int, tuple[Article, Article, tuple[Problem, ...]]] = {}
@@ -115,6 +120,22 @@ def unused_taxonomies(config: SiteConfig, plans: dict[str, dict[str, TermPlan]],
     return found
 
 
+def robots_warning(config: SiteConfig) -> Problem | None:
+    """Why robots.txt is not written, or None when it is (or there is no sitemap for it to
+    name): crawlers read it only at the root of the host, so under a sub-path it would do
+    nothing, and the warning says what to put in the host root's own robots.txt instead."""
+    if not config.sitemap or config.base_path == "/":
+        return None
+    parts = urlsplit(config.base_url)
+    root = f"{parts.scheme}://{parts.netloc}/robots.txt"
+    sitemap = absolute(config.base_url, config.base_path + "sitemap.xml")
+    return Problem(
+        f"robots.txt is not written: the site is under {config.base_path}, and crawlers read "
+        f"robots.txt only at the host's root ({root})", key="base_url",
+        hint=f"to point crawlers at the sitemap, add the line `Sitemap: {sitemap}` to the "
+             "host root's robots.txt, or submit the sitemap to the search engines yourself")
+
+
 def syndication(config: SiteConfig, article: Article, url: str,
                  warnings: list[Problem]) -> tuple[str, bool]:
     """(canonical URL, noindex) by the site's syndication policy for the article's source."""
@@ -142,6 +163,8 @@ def reassemble(config: SiteConfig, before: Parsed, parsed: Parsed,
         return None
     if shape(item) != shape(was) or parsed.warnings != before.warnings:
         return None
+    if item.updated != was.updated:  # the sitemap gives its page's lastmod
+        return None
     own: list[Problem] = []
     canonical, noindex = syndication(config, item, kept.url, own)
     then: list[Problem] = []
@@ -154,4 +177,5 @@ def reassemble(config: SiteConfig, before: Parsed, parsed: Parsed,
 
 def shape(article: Article) -> tuple[object, ...]:
     """What decides an article's place in the site: its route, its lists, their order."""
-    return (repr(article.date), article.slug, article.draft, repr(article.names))
+    return (repr(article.date), article.slug, article.draft, repr(article.names),
+            is_featured(article))

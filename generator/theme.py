@@ -18,10 +18,12 @@ from urllib.parse import urlsplit
 import jinja2
 
 from generator.config import SiteConfig
+from generator.dates import rfc3339
 from generator.errors import Problem, ThemeError
-from generator.metadata import news_article
+from generator.metadata import article_description, image_url, news_article
+from generator.model import Article
 from generator.tracking import TrackingEnvironment
-from generator.urls import absolute
+from generator.urls import absolute, slugify
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
 if not BUILTIN_THEMES.is_dir():  # running from a source checkout
@@ -128,18 +130,23 @@ def load_theme(config: SiteConfig, bytecode_cache: Path | None = None) -> Theme:
         bytecode_cache=_bytecode_cache(bytecode_cache),
     )
     host = urlsplit(config.base_url).hostname or "localhost"
+    zone = config.zone
     env.filters.update(
-        rfc3339=rfc3339,
+        rfc3339=lambda value: rfc3339(value, zone),
         entry_id=lambda article: f"tag:{host},{article.date:%Y-%m-%d}:{article.url}",
+        source_id=lambda article: source_id(article, host),
+        description=lambda article: article_description(article, config.title),
+        image_url=lambda article: image_url(article, config) or "",
         date=lambda value, fmt=None: format_date(value, fmt or config.date_format),
         isodate=lambda value: value.isoformat() if value else "",
         abs_url=lambda url: absolute(config.base_url, url),
         number=lambda value: f"{value:,}",
+        reading_time=reading_time,
+        month_name=lambda number: dt.date(2000, number, 1).strftime("%B"),
     )
     env.globals.update(
         static_url=lambda path: config.base_path + path.lstrip("/"),
-        news_article=lambda article: news_article(article, config.base_url, config.title,
-                                                  config.language),
+        news_article=lambda article: news_article(article, config),
     )
     return Theme(layers, tuple(dirs), env)
 
@@ -155,15 +162,20 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def rfc3339(value: Any) -> str:
-    """A date or datetime as Atom and sitemaps want it (midnight UTC for a bare date)."""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date):
-        return f"{value.isoformat()}T00:00:00Z"
-    return "1970-01-01T00:00:00Z"
+def source_id(article: Article, host: str) -> str:
+    """The Atom id of an entry's original source: its address, else a tag: URI of its name
+    (stable while the name is)."""
+    if article.source.url:
+        return article.source.url
+    return f"tag:{host},2000:source/{slugify(article.source.name or '') or 'unnamed'}"
+
+
+WORDS_PER_MINUTE = 230
+
+
+def reading_time(words: int) -> int:
+    """Minutes a reader takes for this many words (at least one)."""
+    return max(1, round(words / WORDS_PER_MINUTE))
 
 
 def format_date(value: Any, fmt: str) -> str:

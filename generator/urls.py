@@ -60,3 +60,26 @@ def absolute(base_url: str, url: str) -> str:
     """The absolute form of an href produced by `route_for` (which already has the sub-path)."""
     parts = urlsplit(base_url)
     return f"{parts.scheme}://{parts.netloc}{url}"
+
+
+def asset_problem(reference: str) -> str | None:
+    """Why an image reference (an http(s) URL, or the path of a static file of the site) is
+    not one, or None."""
+    parts = urlsplit(reference)
+    if parts.scheme or parts.netloc:
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return None
+        return f"must be an http(s) URL or the path of a static file, not {reference!r}"
+    if ".." in parts.path.split("/"):
+        return f"must not leave the site ('..'): {reference!r}"
+    if not parts.path.strip("/"):
+        return "must name a file"
+    return None
+
+
+def asset_url(reference: str, base_url: str) -> str:
+    """The absolute URL of an image reference: an http(s) URL as it is; a static file's path
+    ("images/a.jpg" or "/images/a.jpg", from the output root) under the base URL."""
+    if urlsplit(reference).scheme:
+        return reference
+    return base_url + quote(reference.lstrip("/"), safe="/%?=&#~+,;:@!$'()*")

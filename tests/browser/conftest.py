@@ -24,6 +24,9 @@ ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# axe-core from the npm registry: scripts/test installs it under .test-tools/
+AXE = Path(os.environ.get("FOLIO_AXE", Path(__file__).resolve().parents[2] / ".test-tools"
+                          / "node_modules" / "axe-core" / "axe.min.js"))
 
 
 @pytest.fixture(scope="session")

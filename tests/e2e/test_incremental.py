@@ -29,7 +29,7 @@ from tests.sitekit import article_text, comparable_tree, write_tree
 
 REGIONS = ["Europe", "Asia", "europe", "Middle East & North Africa"]
 OPS = ["add", "body", "title", "summary", "date", "delete", "rename", "term", "template",
-       "config", "static", "reader"]
+       "config", "static", "reader", "updated", "image", "featured"]
 # term page templates that reach bodies or whole lists in ways only rendering sees
 READERS = ["{% set f = 'body' ~ '_html' %}{% for a in paginator.items %}{{ a[f] }}{% endfor %}",
            "{% if paginator.number == 1 %}{% include 'teaser.html' %}{% endif %}",
@@ -54,8 +54,9 @@ class Archive:
 
     def _config(self) -> str:
         # search in parts of 2 pages: edits go to the delta, and after a few to the parts
+        zone = 'timezone = "Europe/Paris"\nimage = "cover.png"\n' if self.per_page == 3 else ""
         return (f'title = "Archive {self.serial}"\nper_page = {self.per_page}\n'
-                "search_part_size = 2\n")
+                "search_part_size = 2\n" + zone)
 
     def _article(self, n: int, region: str, title: str | None = None, body: str = "") -> str:
         return article_text(body or f"Body of {n}.", title=title or f"Article {n}",
@@ -85,6 +86,16 @@ class Archive:
             day = 10 + self.serial % 19
             target.write_text(re.sub(r"(?m)^date: .*$", f"date: '2021-0{1 + pick % 9}-{day}'",
                                      text, count=1))
+        elif op in ("updated", "image"):  # what the page's metadata, feeds and sitemap say
+            text = re.sub(rf"(?m)^{op}: .*\n", "", text)
+            value = f"'2022-0{1 + pick % 9}-1{self.serial % 10} 10:00'" if op == "updated" \
+                else f"images/{self.serial}.jpg"
+            target.write_text(text if pick % 3 == 2 else
+                              text.replace("title: ", f"{op}: {value}\ntitle: ", 1))
+        elif op == "featured":  # the home page's lead story changes
+            text = re.sub(r"(?m)^featured: .*\n", "", text)
+            target.write_text(text if pick % 2 else
+                              text.replace("title: ", "featured: true\ntitle: ", 1))
         elif op == "term":
             region = REGIONS[(pick + self.serial) % len(REGIONS)]
             lines = [f"- {region}" if line.startswith("- ") and line[2:] in REGIONS else line
@@ -270,8 +281,29 @@ def test_a_title_edit_leaves_term_pages_that_do_not_show_it_alone(tmp_path: Path
     archive.apply("title", 3)  # the newest article: on Europe's first page only
     report = build(load_config(tmp_path), workers=1)
     assert europe_page_2.stat().st_mtime_ns == before
-    assert report.rendered < report.pages // 2
+    assert report.rendered < report.pages
+    # every page written again shows the new title (as a link, a related article, a home
+    # section's headline): no other page changed
+    for path in report.changed:
+        if path.endswith(".html"):
+            assert "Retitled" in (tmp_path / "output" / path).read_text(), path
     assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+
+
+@pytest.mark.parametrize("op", ["updated", "image"])
+def test_metadata_edits_match_clean_builds(tmp_path: Path, op: str) -> None:
+    archive = Archive(tmp_path)
+    builder = Builder(load_config(tmp_path), workers=1)
+    builder.build(remember=True)
+    builder.build(archive.apply(op, 0))  # folio serve's way
+    assert tree(tmp_path / "output") == clean_build(tmp_path, tmp_path.parent / "clean")
+    archive.apply(op, 1)
+    build(load_config(tmp_path), workers=1)  # folio build's way
+    output = tree(tmp_path / "output")
+    assert output == clean_build(tmp_path, tmp_path.parent / "clean")
+    shown = b"2022-0" if op == "updated" else b"/images/"
+    assert any(shown in data for path, data in output.items()
+               if path.startswith("2021/")), "the edit reached the article page"
 
 
 def test_serve_shortcut_ignores_the_folder_event_of_a_save(tmp_path: Path) -> None:

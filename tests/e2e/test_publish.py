@@ -92,7 +92,7 @@ def test_full_content_feeds_carry_the_body(make_site) -> None:
 
 def test_sitemap_and_robots(make_site) -> None:
     site = archive(make_site)
-    build_site(site)
+    report = build_site(site)
     output = site / "output"
     root = ET.parse(output / "sitemap.xml").getroot()
     locs = {u.find(f"{SM}loc").text: u.find(f"{SM}lastmod") for u in root.iter(f"{SM}url")}
@@ -101,8 +101,14 @@ def test_sitemap_and_robots(make_site) -> None:
     assert BASE + "404.html" not in locs
     article = next(loc for loc in locs if "/piece-" in loc)
     assert locs[article] is not None and locs[article].text.startswith("2020-")
+    assert all(lastmod is not None for lastmod in locs.values())
+    # under a sub-path, where crawlers never read it: no robots.txt, but a warning
+    assert not (output / "robots.txt").exists()
+    assert any(w.key == "base_url" and f"Sitemap: {BASE}sitemap.xml" in (w.hint or "")
+               for w in report.warnings)
+    build_site(site, base_url="https://example.org/")  # at the host's root
     robots = (output / "robots.txt").read_text()
-    assert f"Sitemap: {BASE}sitemap.xml" in robots
+    assert "Sitemap: https://example.org/sitemap.xml" in robots
 
 
 def test_sitemap_index_above_the_limit(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,11 +135,12 @@ def test_article_pages_carry_json_ld_and_open_graph(make_site) -> None:
     data = metadata(site / "output", "2020/06/piece-5")
     (news,) = [d for d in data["json-ld"] if d["@type"] == "NewsArticle"]
     assert news["headline"] == "Piece 5"
-    assert news["datePublished"] == "2020-06-06"
+    assert news["datePublished"] == news["dateModified"] == "2020-06-06T00:00:00Z"
     assert [(a["@type"], a["name"]) for a in news["author"]] == [
         ("Person", "Amara Okafor"), ("Organization", "South Front")]
     assert news["publisher"]["name"] == "Test Publisher"
-    assert news["isBasedOn"]["name"] == "South Front"
+    assert news["isBasedOn"]["name"] == "Piece 5"  # the original work, not its outlet
+    assert news["isBasedOn"]["publisher"] == {"@type": "Organization", "name": "South Front"}
     assert news["isBasedOn"]["url"] == "https://original.example/5"
     assert news["copyrightNotice"] == "© Original Outlet 5, 2020"
     (og,) = data["opengraph"]

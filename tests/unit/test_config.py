@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -384,3 +385,39 @@ def test_base_url_with_a_doubled_slash_keeps_one(tmp_path: Path) -> None:
     config = load_config(tmp_path, base_url="https://user.github.io/archive//")
     assert config.base_url == "https://user.github.io/archive/"
     assert config.base_path == "/archive/"
+
+
+# --- metadata: time zone, default image, logo ---------------------------------------------
+
+def test_time_zone_image_and_logo_are_read(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, 'timezone = "Europe/Paris"\n'
+                                      'image = "images/cover.jpg"\n'
+                                      'logo = "https://cdn.example/logo.png"\n'))
+    assert (config.timezone, config.image, config.logo) == (
+        "Europe/Paris", "images/cover.jpg", "https://cdn.example/logo.png")
+    assert str(config.zone) == "Europe/Paris"
+    assert load_config(write_config(tmp_path, "")).zone is dt.UTC  # the default
+
+
+def test_an_unknown_time_zone_names_the_key_and_line_and_a_near_name(tmp_path: Path) -> None:
+    error = config_error(tmp_path, 'title = "A"\ntimezone = "europe/paris"\n')
+    problem = problem_for(error, "timezone")
+    assert problem.message == "unknown time zone 'europe/paris'"
+    assert problem.line == 2
+    assert problem.hint == "did you mean 'Europe/Paris'?"
+    far = problem_for(config_error(tmp_path, 'timezone = "Atlantis"\n'), "timezone")
+    assert "IANA" in (far.hint or "")
+
+
+@pytest.mark.parametrize(("key", "value"), [("image", "ftp://host/a.jpg"),
+                                            ("logo", "javascript:alert(1)"),
+                                            ("image", "../outside.png"), ("logo", "5"),
+                                            ("timezone", "3")])
+def test_bad_images_and_zones_are_config_errors(tmp_path: Path, key: str, value: str) -> None:
+    text = f"{key} = {value}\n" if value.isdigit() else f'{key} = "{value}"\n'
+    problem_for(config_error(tmp_path, text), key)
+
+
+@pytest.mark.parametrize("name", ["updated", "image"])
+def test_a_taxonomy_cannot_take_a_metadata_fields_name(tmp_path: Path, name: str) -> None:
+    problem_for(config_error(tmp_path, f'taxonomies = ["{name}"]\n'), f"taxonomies.{name}")

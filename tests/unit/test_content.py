@@ -623,3 +623,44 @@ def test_parsing_reads_only_the_parse_settings(tmp_path: Path) -> None:
         replace(config, taxonomies=config.taxonomies[:1]),
         replace(config, content_dir="elsewhere"))}
     assert len(digests) == 6
+
+
+# --- metadata: updated and image ------------------------------------------------------------
+
+def test_updated_and_image_are_fields_not_extra(config: SiteConfig) -> None:
+    article = parse_ok(with_front(updated="2017-09-05 14:30",
+                                  image="images/mountain.jpg"), config)
+    assert article.updated == dt.datetime(2017, 9, 5, 14, 30)
+    assert article.image == "images/mountain.jpg"
+    assert "updated" not in article.extra and "image" not in article.extra
+    plain = parse_ok(with_front(), config)
+    assert plain.updated is None and plain.image is None
+
+
+def test_updated_is_a_date_like_date(config: SiteConfig) -> None:
+    assert parse_ok(with_front(updated="2017-09-05"), config).updated == dt.date(2017, 9, 5)
+    problem = by_key(parse_bad(with_front(updated="last week"), config), "updated")
+    assert problem.path == PATH and "ISO date" in problem.message
+
+
+@pytest.mark.parametrize("value", ["[a.jpg, b.jpg]", "{src: a.jpg}", "42", "true"])
+def test_an_image_that_is_not_text_names_the_file_and_the_fix(config: SiteConfig,
+                                                              value: str) -> None:
+    problem = by_key(parse_bad(with_front(image=value), config), "image")
+    assert problem.path == PATH and problem.line == 6
+    assert problem.message.startswith("must be an image's URL or path, not ")
+    assert problem.hint and "image: images/photo.jpg" in problem.hint
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "ftp://host/a.jpg",
+                                   "../../secret.png", "//cdn.example/a.jpg"])
+def test_an_image_that_is_no_url_or_static_path_is_a_problem(config: SiteConfig,
+                                                            value: str) -> None:
+    problem = by_key(parse_bad(with_front(image=f'"{value}"'), config), "image")
+    assert value in problem.message
+
+
+def test_a_misspelt_updated_is_a_warning(config: SiteConfig) -> None:
+    parsed = parse_article(with_front(update="2017-09-05"), PATH, config)
+    assert parsed.item is not None
+    assert any(w.key == "update" and "'updated'" in w.message for w in parsed.warnings)

@@ -94,3 +94,23 @@ def test_what_a_template_shows_is_read_from_it_and_all_it_pulls_in(
     assert fingerprints.template(("article.html",))[1] is True  # a list's
     assert fingerprints.template(("index.html",))[1] is True  # through the partial
     assert isinstance(site.articles[0], Article)
+
+
+@pytest.mark.parametrize("setting", [{"image": "cover.png"}, {"logo": "logo.png"},
+                                     {"timezone": "Europe/Paris"},
+                                     {"description": "Republished news."}])
+def test_every_page_follows_the_sites_metadata_settings(config: SiteConfig,
+                                                        setting: dict[str, str]) -> None:
+    changed = replace(config, **setting)
+    for url in ("/", "/2017/01/a/", "/regions/", "/about/", "/sitemap.xml", "/atom.xml"):
+        assert prints(changed, site_of(changed), url) != \
+            prints(config, site_of(config), url), (setting, url)
+
+
+def test_a_list_page_follows_its_description(config: SiteConfig) -> None:
+    """A term's description names it: a page whose context says otherwise is another page."""
+    site = site_of(config)
+    job = next(job for job in plan(site) if job.route.url == "/regions/europe/")
+    fingerprints = Fingerprinter(load_theme(config), site_info(site), repr(config))
+    other = replace(job, context={**job.context, "description": "Something else."})
+    assert fingerprints.job(other) != fingerprints.job(job)

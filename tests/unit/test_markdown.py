@@ -116,6 +116,24 @@ def test_footnotes_link_both_ways() -> None:
     assert back is not None
 
 
+def test_footnotes_sit_under_a_heading_that_names_their_section() -> None:
+    parsed = soup(render("A claim.[^1]\n\n[^1]: The source.\n").html)
+    section = parsed.find("section", class_="footnotes")
+    heading = section.find(["h2", "h3"])
+    assert heading is not None and heading.get_text(strip=True) == "Notes"
+    assert section["aria-labelledby"] == heading["id"]
+
+
+def test_every_footnote_backlink_has_a_distinct_name() -> None:
+    parsed = soup(render("One.[^a] Two.[^b] Three.[^a]\n\n[^a]: First.\n[^b]: Second.\n").html)
+    backs = parsed.select("a.footnote-backref")
+    names = [a.get("aria-label", "") for a in backs]
+    assert len(backs) == 3 and all(names)
+    assert len(set(names)) == 3  # two uses of one note are told apart
+    for back in backs:  # and each still leads to its citation
+        assert parsed.find(id=back["href"].lstrip("#")) is not None
+
+
 def test_heading_ids_are_slugs_and_unique() -> None:
     parsed = soup(render("## Jiří Dvořák\n\n## Women's Rights\n\n## Women's Rights\n\n"
                          "### ???\n").html)

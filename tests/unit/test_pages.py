@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -234,3 +235,55 @@ def test_search_off_plans_no_search_page(tmp_path: Path) -> None:
     site = assemble(for_test(tmp_path, search=False), [make_article("a", 1)], [])
     assert site_info(site).search_url is None
     assert not [job for job in plan(site) if job.templates == ("search.html",)]
+
+
+# --- metadata: lastmod, robots.txt, descriptions (issue 15) ---------------------------------
+
+def test_every_sitemap_url_has_a_lastmod_from_what_the_page_shows(config: SiteConfig) -> None:
+    site = small_site(config)
+    b = next(a for a in site.articles if a.slug == "b")
+    updated = dataclasses.replace(b, updated=dt.datetime(2019, 5, 1, 12, 0))
+    site = dataclasses.replace(site, articles=tuple(updated if a is b else a
+                                                    for a in site.articles))
+    entries = dict(jobs_by_url(plan(site))["/sitemap.xml"].context["entries"])
+    assert all(lastmod is not None for lastmod in entries.values()), entries
+    assert entries["/2017/01/b/"] == dt.datetime(2019, 5, 1, 12, 0)  # its `updated`
+    assert entries["/2017/01/a/"] == dt.date(2017, 1, 1)  # its date
+    assert entries["/regions/europe/"] == dt.date(2017, 1, 2)  # its newest article's
+    assert entries["/regions/"] == dt.date(2018, 1, 3)  # the newest of its terms' articles
+    assert entries["/themes/"] == dt.date(2017, 1, 2)
+    assert entries["/archives/"] == entries["/"] == dt.date(2018, 1, 3)
+    assert entries["/2017/"] == dt.date(2017, 1, 2)
+    assert entries["/about/"] == entries["/search/"] == dt.date(2018, 1, 3)  # the newest
+
+
+def test_robots_txt_only_at_the_host_root(tmp_path: Path) -> None:
+    at_root = jobs_by_url(plan(small_site(for_test(tmp_path, base_url="https://x.org/"))))
+    assert at_root["/robots.txt"].context["sitemap_url"] == "/sitemap.xml"
+    under = jobs_by_url(plan(small_site(for_test(tmp_path,
+                                                 base_url="https://x.org/archive/"))))
+    assert "/archive/sitemap.xml" in under
+    assert not any(url.endswith("robots.txt") for url in under)
+
+
+def test_feed_updated_is_the_latest_change_of_its_entries(tmp_path: Path) -> None:
+    site = small_site(for_test(tmp_path))
+    a = next(x for x in site.articles if x.slug == "a")
+    changed = dataclasses.replace(a, updated=dt.date(2019, 2, 2))
+    site = dataclasses.replace(site, articles=tuple(changed if x is a else x
+                                                    for x in site.articles))
+    feed = jobs_by_url(plan(site))["/atom.xml"].context["feed"]
+    assert feed.updated == dt.date(2019, 2, 2)
+
+
+def test_every_page_but_articles_has_a_description(config: SiteConfig) -> None:
+    jobs = [job for job in plan(small_site(config)) if job.route.output_path.endswith(".html")]
+    for job in jobs:
+        assert ("description" in job.context) == (job.kind != "article"), job.route.url
+        if job.kind != "article":
+            assert job.context["description"], job.route.url
+    by_url = jobs_by_url(jobs)
+    assert by_url["/regions/europe/"].context["description"] == \
+        "Articles filed under Region: Europe in Folio archive."
+    assert by_url["/"].context["description"] == "Folio archive: an archive of 3 republished " \
+        "articles."

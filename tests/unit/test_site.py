@@ -244,3 +244,21 @@ def test_default_taxonomies_unused_are_not_warned_about(tmp_path: Path) -> None:
     config = for_test(tmp_path)  # no folio.toml: the default taxonomies
     site = assemble(config, [make_article("a", D(2020, 1, 1))], [])
     assert site.warnings == ()
+
+
+def test_a_sub_path_site_is_warned_that_robots_txt_is_not_written(tmp_path: Path) -> None:
+    config = for_test(tmp_path, base_url="https://user.github.io/archive/")
+    site = assemble(config, [make_article("a", D(2020, 1, 1))], [])
+    (warning,) = [w for w in site.warnings if w.key == "base_url"]
+    assert "robots.txt is not written" in warning.message
+    assert "https://user.github.io/robots.txt" in warning.message
+    assert warning.hint and \
+        "`Sitemap: https://user.github.io/archive/sitemap.xml`" in warning.hint
+
+
+@pytest.mark.parametrize("overrides", [{"base_url": "https://example.org/"},
+                                       {"base_url": "https://x.io/archive/", "sitemap": False}])
+def test_no_robots_warning_at_the_root_or_without_a_sitemap(tmp_path: Path,
+                                                            overrides: dict) -> None:
+    site = assemble(for_test(tmp_path, **overrides), [make_article("a", D(2020, 1, 1))], [])
+    assert not [w for w in site.warnings if w.key == "base_url"]

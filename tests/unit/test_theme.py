@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from generator.config import SiteConfig, for_test
 from generator.errors import ThemeError
+from generator.model import Article, Source
 from generator.pages import site_info
 from generator.site import assemble
 from generator.theme import BUILTIN_THEMES, format_date, load_theme, theme_chain
@@ -206,6 +208,25 @@ def test_filters_and_globals_use_the_config(tmp_path: Path) -> None:
     assert render_string(config, "{{ '/archive/a/'|abs_url }}") == (
         "https://example.org/archive/a/")
     assert render_string(config, "{{ 1234567|number }}") == "1,234,567"
+
+
+
+def test_metadata_filters_use_the_sites_zone_base_url_and_host(tmp_path: Path) -> None:
+    config = for_test(tmp_path, base_url="https://example.org/archive/",
+                      timezone="Europe/Paris", image="cover.png", title="The Archive")
+    day = dt.date(2017, 9, 2)
+    assert render_string(config, "{{ d|rfc3339 }}", d=day) == "2017-09-02T00:00:00+02:00"
+    assert render_string(config, "{{ d|isodate }}", d=day) == "2017-09-02"  # as shown
+    article = Article(Path("content/a.md"), "A", day, "a", "", "", {}, Source("South Front"),
+                      None, "C")
+    assert render_string(config, "{{ a|source_id }}", a=article) == \
+        "tag:example.org,2000:source/south-front"
+    linked = dataclasses.replace(article, source=Source("S", "https://o.example/1"))
+    assert render_string(config, "{{ a|source_id }}", a=linked) == "https://o.example/1"
+    assert render_string(config, "{{ a|image_url }}", a=article) == \
+        "https://example.org/archive/cover.png"
+    assert render_string(config, "{{ a|description }}", a=article) == \
+        "A, from South Front, republished in The Archive."
 
 
 @pytest.mark.parametrize(

@@ -161,6 +161,11 @@ async function start(selected) {
   const { open } = await import(new URL("folio-search.js", bundle).href);
   engine = await open({ baseUrl: root.dataset.baseUrl, excerptLength: 30 });
   drawFacets(engine.totals(), selected);
+  // the filters start open beside the results on a wide screen, folded under them on a phone
+  const filters = document.getElementById("search-filters");
+  if (filters && (matchMedia("(min-width: 52rem)").matches || Object.keys(selected).length)) {
+    filters.open = true;
+  }
   root.classList.add("search-ready");
 }
 
