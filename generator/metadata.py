@@ -27,9 +27,9 @@ def is_organisation(name: str, article: Article) -> bool:
         bool(_ORGANISATION_WORDS.search(name))
 
 
-def image_url(article: Article | None, config: SiteConfig) -> str | None:
+def image_url(article: Article, config: SiteConfig) -> str | None:
     """The absolute URL of the article's image, else of the site's default image."""
-    reference = (article.image if article is not None else None) or config.image
+    reference = article.image or config.image
     return asset_url(reference, config.base_url) if reference else None
 
 
@@ -109,6 +109,7 @@ def page_description(kind: str, context: dict[str, Any], config: SiteConfig,
 
 
 def _what_it_is(kind: str, context: dict[str, Any], title: str, count: int) -> str:
+    """A sentence saying what the page shows, from its kind and context."""
     taxonomy, term = context.get("taxonomy"), context.get("term")
     year, page = context.get("year"), context.get("page")
     if isinstance(term, Term) and isinstance(taxonomy, Taxonomy):
@@ -119,6 +120,7 @@ def _what_it_is(kind: str, context: dict[str, Any], title: str, count: int) -> s
         return f"Articles of {year.year} in {title}."
     if isinstance(page, Page):
         return f"{page.title}: a page of {title}."
+    articles = f"{count:,} republished article{'' if count == 1 else 's'}"
     if kind == "years":
-        return f"{title}: its {count:,} republished articles, year by year."
-    return f"{title}: an archive of {count:,} republished articles."
+        return f"{title}: its {articles}, year by year."
+    return f"{title}: an archive of {articles}."

@@ -251,11 +251,17 @@ def _lastmod(job: Job) -> Any:
     paginator = job.context.get("paginator")
     if not isinstance(paginator, Paginator):
         return None
-    newest = [item.articles[0] if isinstance(item, Term | YearArchive) else item
-              for item in paginator.items
-              if isinstance(item, Article) or (isinstance(item, Term | YearArchive)
-                                               and item.articles)]
-    return max(newest, key=lambda a: a.sort_key).date if newest else None
+    shown = [a for a in map(_newest_in, paginator.items) if a is not None]
+    return max(shown, key=lambda a: a.sort_key).date if shown else None
+
+
+def _newest_in(item: object) -> Article | None:
+    """The newest article a list's item is or holds (a term's or a year's first)."""
+    if isinstance(item, Article):
+        return item
+    if isinstance(item, Term | YearArchive) and item.articles:
+        return item.articles[0]
+    return None
 
 
 def _article_jobs(articles: tuple[Article, ...],

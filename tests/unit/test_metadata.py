@@ -177,3 +177,5 @@ def test_the_site_description_comes_first_and_a_pages_summary_before_it(
     empty = replace(about, summary="")
     assert page_description("page", {"page": empty}, config, 3) == \
         "About: a page of The Archive."
+    assert page_description("home", {}, config, 1) == \
+        "The Archive: an archive of 1 republished article."
