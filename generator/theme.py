@@ -9,6 +9,7 @@ theme's own template, so an override can extend the template it replaces.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,5 +183,10 @@ def format_date(value: Any, fmt: str) -> str:
     """strftime, with %-d and %-m working everywhere (no leading zero)."""
     if not isinstance(value, dt.date):
         return str(value)
+    return _strftime(value, fmt)
+
+
+@functools.lru_cache(maxsize=8192)  # a date is shown on many pages: lists, neighbours
+def _strftime(value: dt.date, fmt: str) -> str:
     fmt = fmt.replace("%-d", str(value.day)).replace("%-m", str(value.month))
     return value.strftime(fmt)
