@@ -1,9 +1,12 @@
 """A batch of inputs: read them all, decide what happens to each, then write.
 
 Every input gets one `Outcome`. Nothing is written until every input has been read and
-every output path checked, so two inputs that claim one path are both reported and neither
-is written. An existing file is replaced only with `force`, and only when the importer
-wrote it and nobody has edited it since (see `writer.is_untouched`).
+every output checked, so two inputs that are one article, or that claim one path, are all
+reported and none is written. An article already in the archive is found by its identity
+(`identity.py`, indexed once per batch by `archive.py`), wherever its file is and whatever
+its title has become, and that file is the one considered. An existing file is replaced
+only with `force`, and only when the importer wrote it and nobody has edited it since (see
+`writer.is_untouched`).
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import combinations
 from pathlib import Path, PurePosixPath
 
 from generator.config import SiteConfig
+from generator.importer.archive import Archive, load_archive
 from generator.importer.convert import convert
+from generator.importer.identity import Identity, identity_of, same_article
 from generator.importer.readers import suffixes
 from generator.importer.record import ArticleImportError, ImportedArticle
 from generator.importer.writer import is_untouched, recorded_origin, relative_path, render
@@ -37,6 +43,8 @@ class Outcome:
     message: str = ""  # why it was skipped or failed
     category: str | None = None  # for failures: empty, not-text, not-an-article, truncated, …
     text: str = ""  # the file to write (imported / updated)
+    identity: Identity | None = None  # what makes the input's article the same one later
+    known_as: str = ""  # why the existing file at `output` holds this article (if it does)
 
     @property
     def failed(self) -> bool:
@@ -122,34 +130,115 @@ def read_input(path: Path) -> Outcome:
         hint = exc.problems[0].hint
         return Outcome(path, "failed", category=exc.category,
                        message=exc.reason + (f" ({hint})" if hint else ""))
-    return Outcome(path, "imported", article=article, text=render(article))
+    assert article.origin is not None  # convert always records it
+    return Outcome(path, "imported", article=article, text=render(article),
+                   identity=identity_of(article, article.origin.digest))
 
 
-def decide(outcomes: Iterable[Outcome], config: SiteConfig, *, force: bool) -> list[Outcome]:
-    """Give every readable input its output path and final status."""
+def decide(outcomes: Iterable[Outcome], config: SiteConfig, *, force: bool,
+           archive: Archive | None = None) -> list[Outcome]:
+    """Give every readable input its output path and final status: one input per article,
+    the article's existing file (found by identity in `archive`, else by path), one input
+    per path, then what the existing file allows."""
+    if archive is None:
+        archive = load_archive(config.root, config.content_dir)
     content = PurePosixPath(Path(config.content_dir).as_posix())
-    placed = [replace(o, output=content / relative_path(o.article))
-              if o.article is not None else o for o in outcomes]
-    claims: dict[PurePosixPath, list[int]] = defaultdict(list)
-    for index, outcome in enumerate(placed):
-        if outcome.article is not None and outcome.output is not None:
-            claims[outcome.output].append(index)
-    result = list(placed)
-    for output, indexes in claims.items():
-        digests = {_digest(placed[i]) for i in indexes}
-        if len(digests) > 1:
-            for i in indexes:
-                others = ", ".join(str(placed[j].input) for j in indexes if j != i)
-                result[i] = replace(placed[i], status="collision", category="collision",
-                                    text="", message=f"{output} would also be written by "
-                                    f"{others} (same title and month): give one a `slug:` by "
-                                    "hand, or import them one at a time")
+    result = _one_input_per_article(list(outcomes))
+    result = [_place(outcome, archive, content) for outcome in result]
+    result = _one_input_per_path(result)
+    return [_against_existing(o, config.root / o.output, force)
+            if o.status == "imported" and o.output is not None else o for o in result]
+
+
+def _one_input_per_article(outcomes: list[Outcome]) -> list[Outcome]:
+    """Inputs that are one article: the same bytes are imported once; different versions
+    all collide (which one is the article is for the curator to say)."""
+    result = list(outcomes)
+    for members, reason in _same_article_groups(outcomes):
+        first, *rest = members
+        if len({_digest(outcomes[i]) for i in members}) == 1:
+            for i in rest:
+                result[i] = replace(outcomes[i], status="skipped", text="",
+                                    message=f"same content as {outcomes[first].input}")
             continue
-        first, *duplicates = indexes
-        for i in duplicates:
-            result[i] = replace(placed[i], status="skipped", text="",
-                                message=f"same content as {placed[first].input}")
-        result[first] = _against_existing(placed[first], config.root / output, force)
+        for i in members:
+            others = ", ".join(str(outcomes[j].input) for j in members if j != i)
+            result[i] = replace(outcomes[i], status="collision", category="collision", text="",
+                                message=f"{others} holds the same article ({reason}) with "
+                                "other content: import one of them")
+    return result
+
+
+def _same_article_groups(outcomes: Sequence[Outcome]) -> list[tuple[list[int], str]]:
+    """Groups of two or more inputs that are one article (in input order), each with why;
+    only inputs that share an index key are compared."""
+    parent = list(range(len(outcomes)))
+    why: dict[int, str] = {}
+
+    def top(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, outcome in enumerate(outcomes):
+        if outcome.status == "imported" and outcome.identity is not None:
+            for key in outcome.identity.index_keys():
+                buckets[key].append(index)
+    for members in buckets.values():
+        for one, other in combinations(members, 2):
+            if top(one) == top(other):
+                continue
+            identities = (outcomes[one].identity, outcomes[other].identity)
+            assert identities[0] is not None and identities[1] is not None
+            if reason := same_article(*identities):
+                why.setdefault(top(one), reason)
+                parent[top(other)] = top(one)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(outcomes)):
+        groups[top(index)].append(index)
+    return [(members, why.get(root, "the same article")) for root, members in groups.items()
+            if len(members) > 1]
+
+
+def _place(outcome: Outcome, archive: Archive, content: PurePosixPath) -> Outcome:
+    """Where an input's article goes: the file that already holds it (wherever a curator
+    put it, with its slug, so its URL stays), else articles/YYYY/MM/<slug>.md."""
+    if outcome.status != "imported" or outcome.article is None or outcome.identity is None:
+        return outcome
+    found = archive.find(outcome.identity)
+    if len(found) > 1:
+        paths = ", ".join(str(entry.path) for entry, _ in found)
+        return replace(outcome, status="collision", category="collision", text="",
+                       message=f"the archive holds this article in {len(found)} files "
+                       f"({paths}): keep one, then import it again")
+    computed = content / relative_path(outcome.article)
+    if not found:
+        return replace(outcome, output=computed)
+    existing, reason = found[0]
+    article = replace(outcome.article, slug=existing.slug)
+    note = f"its file, recognised by {reason}" if existing.path != computed else ""
+    return replace(outcome, article=article, text=render(article), output=existing.path,
+                   known_as=reason, message=note)
+
+
+def _one_input_per_path(outcomes: list[Outcome]) -> list[Outcome]:
+    """Two different articles that would be written to one path both collide."""
+    claims: dict[PurePosixPath, list[int]] = defaultdict(list)
+    for index, outcome in enumerate(outcomes):
+        if outcome.status == "imported" and outcome.output is not None:
+            claims[outcome.output].append(index)
+    result = list(outcomes)
+    for output, indexes in claims.items():
+        if len(indexes) < 2:
+            continue
+        for i in indexes:
+            others = ", ".join(str(outcomes[j].input) for j in indexes if j != i)
+            result[i] = replace(outcomes[i], status="collision", category="collision", text="",
+                                message=f"{output} would also be written by {others} (same "
+                                "title and month): give one a `slug:` by hand, or import "
+                                "them one at a time")
     return result
 
 
@@ -180,25 +269,33 @@ def _against_existing(outcome: Outcome, target: Path, force: bool) -> Outcome:
         return replace(outcome, status="unchanged", text="",
                        message=f"already imported from {origin.file}")
     if origin is not None and ours is not None and origin.file != ours.file \
-            and origin.digest != ours.digest:
+            and not outcome.known_as:
         return replace(outcome, status="collision", category="collision", text="",
                        message=f"{outcome.output} already holds an article imported from "
                        f"{origin.file} (same title and month): give one a `slug:` by hand")
-    untouched = origin is not None and is_untouched(existing_text)
+    return _replace_or_keep(outcome, existing_text, origin is not None, force)
+
+
+def _replace_or_keep(outcome: Outcome, existing_text: str, imported: bool,
+                     force: bool) -> Outcome:
+    """An existing file of this article that differs: replaced only with --force, and only
+    when nobody has edited it since the importer wrote it."""
+    untouched = imported and is_untouched(existing_text)
+    known = f" ({outcome.message})" if outcome.message else ""
     if not force:
         why = ("the importer's output for this input has changed" if untouched else
-               "it was edited since it was imported" if origin is not None else
+               "it was edited since it was imported" if imported else
                "it was not written by the importer")
         return replace(outcome, status="skipped", text="",
-                       message=f"{outcome.output} exists and differs ({why}); "
+                       message=f"{outcome.output} exists and differs ({why}){known}; "
                        + ("use --force to replace it" if untouched else "it is kept"))
     if not untouched:
-        why = ("it was edited since it was imported" if origin is not None
+        why = ("it was edited since it was imported" if imported
                else "it was not written by the importer")
         return replace(outcome, status="conflict", category="edited", text="",
-                       message=f"{outcome.output} exists and {why}: --force never overwrites "
-                       "a curator's edits; move the file away to import it again, then carry "
-                       "your edits over")
+                       message=f"{outcome.output} exists and {why}{known}: --force never "
+                       "overwrites a curator's edits; move the file away to import it again, "
+                       "then carry your edits over")
     return replace(outcome, status="updated")
 
 

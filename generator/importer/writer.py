@@ -1,9 +1,10 @@
 """The contract file for an imported article, and how to recognise one later.
 
-The front matter ends with `imported_from`: the input's name and digest (so a re-import
-recognises its article) and `output_digest`, the SHA-256 of the file exactly as the importer
-wrote it (with that value zeroed). A file whose digest no longer matches has been edited by
-someone, and `--force` leaves it alone.
+The front matter ends with `imported_from`: the input's name and digest, the article's
+identity (`address`, `byline`, `body`: see `identity.py`), so that a re-import recognises its
+article wherever the file is and whatever its title has become, and `output_digest`, the
+SHA-256 of the file exactly as the importer wrote it (with that value zeroed). A file whose
+digest no longer matches has been edited by someone, and `--force` leaves it alone.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from generator.importer.identity import identity_of
 from generator.importer.record import ImportedArticle, Origin
 from generator.model import Source
 
@@ -58,9 +60,13 @@ def front_matter(article: ImportedArticle) -> dict[str, Any]:
     if article.draft:
         meta["draft"] = True
     if article.origin is not None:
-        meta["imported_from"] = {"file": article.origin.file, "digest": article.origin.digest,
-                                 "reader": article.origin.reader,
-                                 "output_digest": f"sha256:{_ZEROS}"}
+        identity = identity_of(article, article.origin.digest)
+        meta["imported_from"] = {
+            "file": article.origin.file, "digest": article.origin.digest,
+            "reader": article.origin.reader, "address": identity.address,
+            "byline": identity.byline,
+            "body": f"{identity.body:016x}" if identity.body is not None else None,
+            "output_digest": f"sha256:{_ZEROS}"}
     return meta
 
 

@@ -131,6 +131,41 @@ def test_force_replaces_only_what_nobody_edited(dumps: Path, site: Path) -> None
     assert other.read_text() == edited
 
 
+def test_a_changed_title_updates_the_article_in_place(dumps: Path, site: Path) -> None:
+    good = dumps / "good"
+    assert folio("import", str(good), "--site", str(site)).returncode == 0
+    files = sorted(p.relative_to(site) for p in (site / "content").rglob("*.md"))
+    seed_dump, seed = good / "seed_south_front.txt", site / SEED_FILE
+    seed_dump.write_text(seed_dump.read_text().replace(
+        "Syrian Army Advances Deep Inside", "Syrian Army Pushes Deep Into"))
+
+    kept = folio("import", str(good), "--site", str(site))
+    assert kept.returncode == 0
+    assert any(line.startswith("skipped") and SEED_FILE in line and "--force" in line
+               for line in kept.stdout.splitlines()), kept.stdout
+    forced = folio("import", str(good), "--site", str(site), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert any(line.startswith("updated") and line.endswith(
+        f"-> {SEED_FILE} (its file, recognised by the same byline and text)")
+        for line in forced.stdout.splitlines()), forced.stdout
+    assert sorted(p.relative_to(site) for p in (site / "content").rglob("*.md")) == files
+    built = folio("build", str(site))
+    assert built.returncode == 0, built.stderr
+    heading = page(site / "output", SEED_URL).select_one("h1").get_text(strip=True)
+    assert heading.startswith("Video: Syrian Army Pushes Deep Into")  # at the same URL
+
+    edited = seed.read_text().replace("copyright: South Front, 2017", "copyright: SF, 2017")
+    seed.write_text(edited)
+    seed_dump.write_text(seed_dump.read_text().replace("Pushes Deep Into", "Advances Into"))
+    kept = folio("import", str(good), "--site", str(site))
+    assert kept.returncode == 0 and "edited since it was imported" in kept.stdout
+    forced = folio("import", str(good), "--site", str(site), "--force")
+    assert forced.returncode == 1
+    assert "seed_south_front.txt: edited: " in forced.stderr
+    assert seed.read_text() == edited
+    assert sorted(p.relative_to(site) for p in (site / "content").rglob("*.md")) == files
+
+
 def test_bad_site_and_missing_input(tmp_path: Path) -> None:
     (tmp_path / "folio.toml").write_text('title = "T"\n')
     result = folio("import", str(tmp_path / "nope.txt"), "--site", str(tmp_path))

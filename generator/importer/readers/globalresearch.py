@@ -30,6 +30,7 @@ from generator.importer.dates import DATE, parse_date
 from generator.importer.readers.base import Reader
 from generator.importer.readers.globalresearch_furniture import (
     CLOSING,
+    appeal_lines,
     is_appeal,
     is_kept_note,
     strip_furniture,
@@ -168,6 +169,8 @@ def _read_header(lines: Sequence[str], path: Path) -> _Header:
             skip_url = False
         elif _URL_OF_ARTICLE.match(line):
             skip_url = not re.search(r"https?://|www\.", line)
+        elif strip_furniture(line) is None:
+            pass  # the site's notes between the header lines (the body drops them too)
         elif not _header_line(header, line):
             break
         header.end = number + 1
@@ -439,10 +442,13 @@ def _looks_like_person(name: str) -> bool:
 
 
 def _body(lines: Sequence[str]) -> str:
-    """The article's Markdown: the site's notes taken out, dead links made text."""
+    """The article's Markdown: the site's notes and appeals taken out, dead links made text."""
     kept: list[str] = []
     skip_url = False
-    for line in lines:
+    appeals = appeal_lines(lines)
+    for number, line in enumerate(lines):
+        if number in appeals:
+            continue
         if skip_url and _BARE_URL.match(line.strip()):
             skip_url = False
             continue

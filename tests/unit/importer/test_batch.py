@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -9,10 +11,15 @@ import pytest
 
 from generator.config import for_test
 from generator.importer.batch import run_batch
+from generator.importer.writer import is_untouched
 from tests.unit.importer.dumps import BAD, CASES, SEED, dump
 
 SEED_OUTPUT = ("content/articles/2017/09/"
                "video-syrian-army-advances-deep-inside-deir-ezzor-province-besieged-by-isis.md")
+SEED_TITLE = "Video: Syrian Army Advances Deep Inside Deir Ezzor Province Besieged by ISIS"
+NEW_TITLE = "Video: Syrian Army Reaches the Outskirts of Deir Ezzor"
+OTHER_BODY = " ".join(f"Sentence {n} of another report from the same outlet on the same day, "
+                      "about the fighting in the north of the province." for n in range(12))
 
 
 @pytest.fixture
@@ -34,6 +41,21 @@ def statuses(report) -> dict[str, str]:
     return {o.input.name: o.status for o in report.outcomes}
 
 
+def articles(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in (site / "content").rglob("*.md"))
+
+
+def retitled(text: str, title: str = NEW_TITLE) -> str:
+    return text.replace(SEED_TITLE, title)
+
+
+def other_article(text: str) -> str:
+    """The seed's page with another article's text (same outlet, day, title and author)."""
+    start = text.index("Pro-government forces")
+    end = text.index("If you're able")
+    return text[:start] + OTHER_BODY + "\n\n" + text[end:]
+
+
 def test_import_then_unchanged(site: Path, inbox: Path) -> None:
     config = for_test(site)
     first = run_batch([inbox], config)
@@ -45,11 +67,11 @@ def test_import_then_unchanged(site: Path, inbox: Path) -> None:
     assert written.read_bytes() == data and not again.failed
 
 
-def test_folders_are_walked_for_txt_and_md_only(site: Path, tmp_path: Path) -> None:
+def test_folders_are_walked_for_the_readers_suffixes_only(site: Path, tmp_path: Path) -> None:
     folder = tmp_path / "dumps"
     shutil.copytree(CASES, folder / "nested")
     (folder / ".hidden.txt").write_text(dump())
-    (folder / "notes.html").write_text("<p>not read</p>")
+    (folder / "notes.odt").write_text("<p>not read</p>")
     report = run_batch([folder], for_test(site))
     names = sorted(o.input.name for o in report.outcomes)
     assert names == sorted(p.name for p in CASES.iterdir() if p.suffix in (".txt", ".md"))
@@ -147,7 +169,7 @@ def test_another_article_already_at_the_path_is_a_collision(site: Path, inbox: P
     config = for_test(site)
     run_batch([inbox], config)
     other = tmp_path / "other.txt"
-    other.write_text(SEED.read_text().replace("No confirmed reports", "No reports"))
+    other.write_text(other_article(SEED.read_text()))  # same title and month, other text
     for force in (False, True):
         report = run_batch([other], config, force=force)
         assert statuses(report) == {"other.txt": "collision"}
@@ -173,3 +195,146 @@ def test_writes_leave_no_temporary_files(site: Path, inbox: Path) -> None:
     run_batch([inbox], for_test(site))
     files = [p.name for p in (site / SEED_OUTPUT).parent.iterdir()]
     assert files == [Path(SEED_OUTPUT).name]
+
+
+# --- one article, one file: found by identity, whatever its title and wherever its file --
+
+
+def test_a_changed_title_is_the_same_file_not_a_second_one(site: Path, inbox: Path) -> None:
+    config = for_test(site)
+    run_batch([inbox], config)
+    dump_file = inbox / SEED.name
+    dump_file.write_text(retitled(dump_file.read_text()))
+    kept = run_batch([inbox], config)
+    assert statuses(kept) == {SEED.name: "skipped"} and not kept.failed
+    assert kept.outcomes[0].output.as_posix() == SEED_OUTPUT
+    assert "recognised by the same byline and text" in kept.outcomes[0].message
+    assert "use --force to replace it" in kept.outcomes[0].message
+    assert articles(site) == [SEED_OUTPUT]
+
+    forced = run_batch([inbox], config, force=True)
+    assert statuses(forced) == {SEED.name: "updated"} and not forced.failed
+    assert articles(site) == [SEED_OUTPUT]
+    text = (site / SEED_OUTPUT).read_text()
+    assert f"title: '{NEW_TITLE}'" in text
+    assert "slug: video-syrian-army-advances-deep-inside" in text  # its URL stays
+    assert statuses(run_batch([inbox], config)) == {SEED.name: "unchanged"}
+
+
+def test_a_changed_title_never_loses_a_curators_edits(site: Path, inbox: Path) -> None:
+    config = for_test(site)
+    run_batch([inbox], config)
+    target = site / SEED_OUTPUT
+    edited = target.read_text().replace("reports:\n- SYRIA", "reports:\n- SYRIA\n- ISIS")
+    target.write_text(edited)
+    dump_file = inbox / SEED.name
+    dump_file.write_text(retitled(dump_file.read_text()))
+    kept = run_batch([inbox], config)
+    assert statuses(kept) == {SEED.name: "skipped"}
+    assert "edited since it was imported" in kept.outcomes[0].message
+    forced = run_batch([inbox], config, force=True)
+    assert statuses(forced) == {SEED.name: "conflict"} and forced.failed
+    assert target.read_text() == edited and articles(site) == [SEED_OUTPUT]
+
+
+def test_a_renamed_dump_with_a_changed_title_is_the_same_article(site: Path, inbox: Path,
+                                                                 tmp_path: Path) -> None:
+    config = for_test(site)
+    run_batch([inbox], config)
+    renamed = tmp_path / "collected-again.txt"
+    renamed.write_text(retitled(SEED.read_text()).replace("No confirmed", "No verified"))
+    report = run_batch([renamed], config, force=True)
+    assert statuses(report) == {"collected-again.txt": "updated"}
+    assert articles(site) == [SEED_OUTPUT]
+    assert "No verified reports" in (site / SEED_OUTPUT).read_text()
+
+
+def test_a_file_the_curator_moved_is_found_where_it_is(site: Path, inbox: Path) -> None:
+    config = for_test(site)
+    run_batch([inbox], config)
+    moved = site / "content/syria/deir-ezzor.md"
+    moved.parent.mkdir(parents=True)
+    (site / SEED_OUTPUT).rename(moved)
+    again = run_batch([inbox], config)
+    assert statuses(again) == {SEED.name: "unchanged"}
+    assert again.outcomes[0].output.as_posix() == "content/syria/deir-ezzor.md"
+    dump_file = inbox / SEED.name
+    dump_file.write_text(retitled(dump_file.read_text()))
+    forced = run_batch([inbox], config, force=True)
+    assert statuses(forced) == {SEED.name: "updated"}
+    assert articles(site) == ["content/syria/deir-ezzor.md"]
+    assert NEW_TITLE in moved.read_text()
+
+
+def test_an_article_is_known_by_its_address(site: Path, tmp_path: Path) -> None:
+    """With a source URL, a new title and a corrected byline still find the article."""
+    config = for_test(site)
+    first = tmp_path / "first.txt"
+    first.write_text(dump(body=OTHER_BODY, original="The original source of this article is "
+                          "[Original Outlet](https://outlet.example/2017/09/article/)"))
+    run_batch([first], config)
+    assert len(articles(site)) == 1
+    first.write_text(dump(title="A Better Title", byline="By [Ann B. Author](#)",
+                          body=OTHER_BODY.replace("north", "east"),
+                          original="The original source of this article is [Original "
+                                   "Outlet](http://www.outlet.example/2017/09/article)"))
+    report = run_batch([first], config, force=True)
+    assert statuses(report) == {"first.txt": "updated"}
+    assert report.outcomes[0].message == "its file, recognised by the same address"
+    assert len(articles(site)) == 1
+
+
+def test_same_byline_with_other_text_is_another_article(site: Path, inbox: Path,
+                                                        tmp_path: Path) -> None:
+    config = for_test(site)
+    run_batch([inbox], config)
+    other = tmp_path / "second-video.txt"
+    other.write_text(retitled(other_article(SEED.read_text())))
+    report = run_batch([other], config)
+    assert statuses(report) == {"second-video.txt": "imported"}
+    assert len(articles(site)) == 2
+
+
+def test_two_inputs_of_one_article_in_a_batch_both_collide(site: Path, inbox: Path) -> None:
+    renamed = inbox / "retitled.txt"
+    renamed.write_text(retitled(SEED.read_text()))
+    report = run_batch([inbox], for_test(site))
+    assert statuses(report) == {SEED.name: "collision", renamed.name: "collision"}
+    messages = {o.input.name: o.message for o in report.outcomes}
+    assert renamed.name in messages[SEED.name] and SEED.name in messages[renamed.name]
+    assert "same article (the same byline and text)" in messages[SEED.name]
+    assert not (site / "content").exists()
+
+
+def test_an_article_held_in_two_files_is_a_collision(site: Path, inbox: Path) -> None:
+    config = for_test(site)
+    run_batch([inbox], config)
+    copy = site / "content/copies/seed.md"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(site / SEED_OUTPUT, copy)
+    report = run_batch([inbox], config, force=True)
+    assert statuses(report) == {SEED.name: "collision"}
+    assert SEED_OUTPUT in report.outcomes[0].message
+    assert "content/copies/seed.md" in report.outcomes[0].message
+
+
+def test_a_file_imported_before_identities_were_recorded(site: Path, inbox: Path) -> None:
+    """Its byline comes from its front matter and its text from its body."""
+    config = for_test(site)
+    run_batch([inbox], config)
+    target = site / SEED_OUTPUT
+    target.write_text(without_identity(target.read_text()))
+    assert is_untouched(target.read_text()) and "byline:" not in target.read_text()
+    dump_file = inbox / SEED.name
+    dump_file.write_text(retitled(dump_file.read_text()))
+    report = run_batch([inbox], config, force=True)
+    assert statuses(report) == {SEED.name: "updated"}
+    assert articles(site) == [SEED_OUTPUT] and NEW_TITLE in target.read_text()
+
+
+def without_identity(text: str) -> str:
+    """The file as the importer wrote it before it recorded identities."""
+    text = re.sub(r"^  (?:address|byline|body): .*\n", "", text, flags=re.MULTILINE)
+    zeroed = re.sub(r"(output_digest: sha256:)[0-9a-f]{64}", r"\g<1>" + "0" * 64, text)
+    digest = hashlib.sha256(zeroed.encode()).hexdigest()
+    return zeroed.replace("0" * 64, digest)

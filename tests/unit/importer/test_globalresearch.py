@@ -107,6 +107,10 @@ def test_fixture_case(path: Path) -> None:
         assert text in article.body
     for text in expected.get("body_lacks", []):
         assert text not in article.body
+    assert article.body.startswith(expected.get("body_starts", ""))
+    assert article.body.endswith(expected.get("body_ends", ""))
+    if "body_paragraphs" in expected:
+        assert len(article.body.split("\n\n")) == expected["body_paragraphs"]
     wanted = expected.get("warnings", [])
     assert len(article.warnings) == len(wanted), article.warnings
     for text in wanted:
@@ -342,6 +346,24 @@ FURNITURE = [
     "[Become a Member of Global Research](https://store.globalresearch.ca/member/)",
     "[Comment on Global Research Articles on our Facebook page](#)",
     "***",
+    # the 2024 layout's notes and appeals
+    "All Global Research articles can be read in 51 languages by activating the Translate "
+    "Website button below the author\u2019s name (only available in desktop version).",
+    "Visit and follow us on Instagram at @globalresearch_crg and Twitter at @crglobalization. "
+    "Feel free to repost and share widely Global Research articles.",
+    "Give Truth a Chance\u2026 Donate to Global Research",
+    "**Give Truth a Chance.** [Donate to Global Research](https://store.globalresearch.ca/d/)",
+    "[Global Research Wants to Hear From You!](https://www.globalresearch.ca/hear-from-you/)",
+    "## Global Research Wants to Hear From You!",
+    "Spread the Truth, Refer a Friend to Global Research",
+    "Subscribe to Global Research",
+    "Make a donation to Global Research.",
+    "Click to donate:",
+    "Click to make a one-time or a recurring donation",
+    "Click to become a member (receive free books!):",
+    "Give Truth a Chance\n\nIndependent media needs readers like you: we take no money from "
+    "governments.\n\n[Make a donation](https://store.globalresearch.ca/donate/)",
+    "Give Truth a Chance\nIndependent media needs readers like you.\nDonate to Global Research",
 ]
 
 
@@ -369,6 +391,28 @@ def test_url_of_this_article_on_two_lines() -> None:
 def test_the_outlets_closing_appeal_is_dropped(appeal: str) -> None:
     body = f"Article text.\n\n{appeal}\n\nFeatured image is from South Front"
     assert read(dump(body=body)).body == "Article text.\n\nFeatured image is from South Front"
+
+
+def test_appeal_words_that_are_the_articles_own_stay() -> None:
+    """Above and below the article only whole appeals go; the article's sentences stay."""
+    body = ("Give truth a chance, said the banner over the square, as thousands marched.\n\n"
+            "Donations to the flood fund reached a record, the council said.\n\n"
+            "Middle paragraph. Give Truth a Chance\u2026 Donate to Global Research\n\n"
+            "Give truth a chance, she said. Then she asked them to donate.\n\n"
+            "Make a donation, the mayor urged residents, or the shelter will close.")
+    assert read(dump(body=body)).body == body
+
+
+def test_an_appeal_needs_its_call_to_be_taken_out_over_several_lines() -> None:
+    body = ("Give Truth a Chance\n\nThe strike entered its second week on Monday.\n\n"
+            "The union said it would not back down.")
+    assert read(dump(body=body)).body == body.split("\n\n", 1)[1]
+
+
+def test_notes_between_the_date_line_and_the_labels() -> None:
+    note = ("Global Research, September 02, 2017\n\nAll Global Research articles can be read "
+            "in 51 languages by activating the Translate Website button below the author's name.")
+    assert without_origin(read(dump(dateline=note))) == without_origin(read(dump()))
 
 
 def test_mentions_of_donations_and_copyright_inside_the_article_stay() -> None:

@@ -27,7 +27,8 @@ def test_keys_in_contract_order_and_draft_only_when_true() -> None:
     meta = frontmatter.loads(render(article)).metadata
     assert list(meta) == KEY_ORDER
     assert list(meta["source"]) == ["name", "url", "date"]
-    assert list(meta["imported_from"]) == ["file", "digest", "reader", "output_digest"]
+    assert list(meta["imported_from"]) == ["file", "digest", "reader", "address", "byline",
+                                           "body", "output_digest"]
     draft = frontmatter.loads(render(replace(article, draft=True))).metadata
     assert list(draft) == [*KEY_ORDER[:-1], "draft", "imported_from"] and draft["draft"] is True
 
