@@ -42,6 +42,7 @@ class ImportedArticle:
     draft: bool = False
     origin: Origin | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    image: str | None = None  # the article's lead image: an absolute http(s) URL
 
     @property
     def missing_attribution(self) -> tuple[str, ...]:
@@ -86,3 +87,33 @@ class TruncatedArticleError(ArticleImportError):
     """The page starts like an article but stops before its attribution."""
 
     category = "truncated"
+
+
+class ListingPageError(NotAnArticleError):
+    """A page that lists articles (a home page, a section, tag or search page), not one."""
+
+    category = "listing"
+
+
+class PaywallError(NotAnArticleError):
+    """A login or subscription stub: the page asks for an account instead of the article."""
+
+    category = "paywall"
+
+
+class TooShortError(NotAnArticleError):
+    """A page with almost no text of its own."""
+
+    category = "too-short"
+
+
+class TooLargeError(NotAnArticleError):
+    """A page whose text is far larger than any article's (read no further, in bounded time)."""
+
+    category = "too-large"
+
+
+class UndatedError(NotAnArticleError):
+    """An article page that says nowhere when it was published (its file path needs a date)."""
+
+    category = "undated"

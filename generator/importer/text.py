@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +22,17 @@ LOOSE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]*)\]\s?\(\s*(?P<target>[^()\
                         r"(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"\n]*\")?\s*\)")
 IMAGE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\]\(\s*(?P<target>[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"
                    r"(?:\s+\"[^\"\n]*\")?\s*\)")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_PRESCAN = 8192  # bytes of a page searched for its declared encoding
+_MARKUP_START = re.compile(rb"\s*<[!?A-Za-z]")
+_XML_ENCODING = re.compile(rb"\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)",
+                           re.IGNORECASE)
+_ASCII_PROBE = b"<meta charset=utf-8> Az09"  # what a page that declares its encoding starts as
+_BROWSER_LABELS = {"latin-1": "cp1252", "latin1": "cp1252", "iso-8859-1": "cp1252",
+                   "iso8859-1": "cp1252", "l1": "cp1252", "ascii": "cp1252",
+                   "us-ascii": "cp1252", "x-user-defined": "cp1252"}
 _AUTOLINK = re.compile(r"<(?P<url>(?:https?|ftp|mailto):[^<>\s]*)>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`+)(?=\S)(.+?)(?<=\S)\1")
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
@@ -28,28 +40,71 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
-    """The text of an input file, normalised (see `normalise`), and any warnings."""
+    """The text of an input file, normalised (see `normalise`), and any warnings.
+
+    The encoding is the byte-order mark's, else the one an HTML page declares (`<meta
+    charset>`, `http-equiv` Content-Type, the XML declaration), else UTF-8, else Windows-1252.
+    """
     if not data.strip():
         raise EmptyInputError("the file is empty" if not data else "the file has only whitespace",
                               path, "remove it from the batch, or collect the page again")
-    if b"\x00" in data[:8192]:
+    encoding = bom_encoding(data)
+    if encoding is None and b"\x00" in data[:8192]:
         raise NotTextError("the file is binary, not text", path,
                            "import the text dump of the page, not the saved file")
-    warnings: tuple[str, ...] = ()
+    text, warnings = _decoded(data, encoding or declared_encoding(data), path)
+    text = normalise(text)
+    if not text.strip():
+        raise EmptyInputError("the file has no visible text", path,
+                              "remove it from the batch, or collect the page again")
+    return text, warnings
+
+
+def _decoded(data: bytes, encoding: str | None, path: Path) -> tuple[str, tuple[str, ...]]:
+    if encoding not in (None, "utf-8", "utf-8-sig"):
+        try:
+            return data.decode(encoding), ()
+        except UnicodeDecodeError as exc:
+            return data.decode(encoding, "replace"), (
+                f"bytes that are not {encoding} as the page says (byte {exc.start}): "
+                "replaced with \ufffd",)
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), ()
     except UnicodeDecodeError as exc:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise NotTextError(f"not UTF-8 text (byte {exc.start}) and not Windows-1252 either",
                                path, "save the file as UTF-8") from None
-        warnings = ("the file is not UTF-8: read it as Windows-1252 (check accented letters)",)
-    text = normalise(text)
-    if not text.strip():
-        raise EmptyInputError("the file has no visible text", path,
-                              "remove it from the batch, or collect the page again")
-    return text, warnings
+    return text, ("the file is not UTF-8: read it as Windows-1252 (check accented letters)",)
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of the data names."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding an HTML page declares near its start, as Python names it; labels that
+    browsers read as another encoding (Latin-1 as Windows-1252, UTF-16 without a byte-order
+    mark as UTF-8) are read the same way. None for text that is not HTML or declares none."""
+    head = data[:_PRESCAN]
+    if not _MARKUP_START.match(head):
+        return None
+    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    if match is None:
+        return None
+    label = match[1].decode("ascii").lower()
+    try:
+        name = codecs.lookup(_BROWSER_LABELS.get(label, label)).name
+        name = "utf-8" if name.startswith(("utf-16", "utf-32")) else _BROWSER_LABELS.get(name, name)
+        ascii_compatible = _ASCII_PROBE.decode(name) == _ASCII_PROBE.decode("ascii")
+    except (LookupError, UnicodeError):  # not a text encoding ("base64"), or "undefined"
+        return None
+    return name if ascii_compatible else None
 
 
 def normalise(text: str) -> str:

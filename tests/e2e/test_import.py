@@ -178,3 +178,48 @@ def test_bad_site_and_missing_input(tmp_path: Path) -> None:
     result = folio("import", str(tmp_path), "--site", str(tmp_path / "no-site"))
     assert result.returncode == 1 and "no such site folder" in result.stderr
     assert folio("import").returncode == 2
+
+
+HTML_PAGES = Path(__file__).resolve().parents[1] / "unit/importer/fixtures/html"
+REFUSED_PAGES = {"listing.html": "listing", "search.html": "listing", "paywall.html": "paywall",
+                 "login.html": "paywall", "empty_page.html": "too-short"}
+
+
+def test_saved_pages_and_a_dump_import_then_build(tmp_path: Path, site: Path) -> None:
+    """A folder mixing a text dump and saved HTML pages: the articles are written, the pages
+    that are not articles are refused with their category, and the archive builds."""
+    collected = tmp_path / "collected"
+    shutil.copytree(HTML_PAGES, collected / "pages", ignore=shutil.ignore_patterns("*.yaml"))
+    shutil.copy(CASES / "seed_south_front.txt", collected / "seed.txt")
+    result = folio("import", str(collected), "--site", str(site))
+    assert result.returncode == 1, result.stderr  # the refused pages fail the batch
+    articles = len(list(HTML_PAGES.glob("*.html"))) - len(REFUSED_PAGES) + 1
+    assert result.stdout.splitlines()[-1] == (
+        f"Summary: {articles} imported (1 draft), 0 updated, 0 unchanged, 0 skipped, "
+        f"{len(REFUSED_PAGES)} failed, 1 warning")
+    errors = result.stderr.splitlines()
+    for name, category in REFUSED_PAGES.items():
+        assert any(line.startswith("error: ") and f"{name}: {category}: " in line
+                   for line in errors), name
+    assert any(line.startswith("warning: ") and "opengraph_only.html" in line
+               and "copyright" in line for line in errors)
+    assert len(errors) == len(REFUSED_PAGES) + 1, errors  # no library's log lines
+    assert any(SEED_FILE in line and line.startswith("imported") for line in
+               result.stdout.splitlines())
+
+    built = folio("build", str(site))
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.count("is missing (draft") == 1
+    story = page(site / "output", "/2021/03/water-wars-in-the-valley/")
+    assert story.select_one("h1").get_text(strip=True) == "Water Wars in the Valley"
+    assert story.select_one(".attribution-source a")["href"] == (
+        "https://www.dailyplanet.example/2021/03/04/water-wars-in-the-valley/")
+    assert "The Daily Planet, 2021" in story.select_one(".attribution-copyright").get_text()
+    assert story.select_one("article table") is not None
+    assert story.select_one("article blockquote").get_text(strip=True).startswith("Whiskey")
+    image = story.select_one("article img[alt='The river at dawn, below the dam']")
+    assert image["src"] == "https://www.dailyplanet.example/uploads/2021/03/river.jpg"
+    republished = page(site / "output", "/2021/02/the-quiet-collapse-of-the-insect-world/")
+    source = republished.select_one(".attribution-source")
+    assert source.select_one("a").get_text() == "The Conversation"
+    assert "Common Ground" in republished.select_one(".attribution-publisher").get_text()

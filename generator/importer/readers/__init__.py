@@ -1,17 +1,18 @@
 """The readers, in the order they are tried: the first whose `detect` accepts a text reads it.
 
-To add an input format, write a module with a `READER = Reader(...)` and list it here.
+To add an input format, write a module with a `READER = Reader(...)` and list it here. A
+reader for one site's HTML pages goes before `html`, the generic reader of saved pages.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from generator.importer.readers import globalresearch
+from generator.importer.readers import globalresearch, html
 from generator.importer.readers.base import Reader
 from generator.importer.record import NotAnArticleError
 
-READERS: tuple[Reader, ...] = (globalresearch.READER,)
+READERS: tuple[Reader, ...] = (globalresearch.READER, html.READER)
 
 
 def suffixes(readers: tuple[Reader, ...] = READERS) -> tuple[str, ...]:
@@ -26,4 +27,4 @@ def find_reader(text: str, path: Path, readers: tuple[Reader, ...] = READERS) ->
             return reader
     formats = ", ".join(reader.name for reader in readers)
     raise NotAnArticleError(f"not an article page this importer knows (formats: {formats})",
-                            path, "import the text dump of an article page")
+                            path, "import the text dump or the saved HTML page of an article")

@@ -83,6 +83,6 @@ def test_readers_are_tried_in_order_and_a_new_one_plugs_in() -> None:
     article = convert(b"FAKE body", Path("x.fake"), readers)
     assert article.title == "Fake" and article.origin is not None
     assert article.origin.reader == "fake" and article.slug == "fake"
-    assert ".fake" in suffixes(readers) and suffixes() == (".md", ".txt")
+    assert ".fake" in suffixes(readers) and suffixes() == (".htm", ".html", ".md", ".txt")
     with pytest.raises(NotAnArticleError, match="globalresearch"):
         convert(b"FAKE body", Path("x.fake"))
