@@ -112,8 +112,11 @@ def find_inputs(paths: Sequence[Path], config: SiteConfig) -> tuple[list[Path], 
 
 
 def _hidden(relative: PurePosixPath | Path) -> bool:
+    """Hidden, editor and backup files, and the `Page_files/` folder a browser's "Save page
+    as… complete" writes beside a page (its frames and scripts are not articles)."""
     name = relative.name
     return (any(part.startswith((".", "_")) for part in relative.parts)
+            or any(part.endswith("_files") for part in relative.parts[:-1])
             or name.startswith("#") or name.endswith("~"))
 
 

@@ -59,6 +59,8 @@ def front_matter(article: ImportedArticle) -> dict[str, Any]:
     meta["slug"] = article.slug
     if article.draft:
         meta["draft"] = True
+    if article.image:
+        meta["image"] = article.image
     if article.origin is not None:
         identity = identity_of(article, article.origin.digest)
         meta["imported_from"] = {
@@ -134,4 +136,5 @@ def read_back(text: str) -> ImportedArticle:
         slug=meta.get("slug", ""),
         draft=bool(meta.get("draft", False)),
         origin=recorded_origin(text),
+        image=meta.get("image"),
     )

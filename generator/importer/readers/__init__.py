@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.importer.readers import globalresearch, html
+from generator.importer.readers import globalresearch, globalresearch_html, html
 from generator.importer.readers.base import Reader
 from generator.importer.record import NotAnArticleError
 
-READERS: tuple[Reader, ...] = (globalresearch.READER, html.READER)
+# Global Research's HTML pages first: a page's text can look like a dump to the dump reader
+READERS: tuple[Reader, ...] = (globalresearch_html.READER, globalresearch.READER, html.READER)
 
 
 def suffixes(readers: tuple[Reader, ...] = READERS) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from generator.importer import body as blocks
 from generator.importer.dates import DATE, parse_date
+from generator.importer.html_text import is_html
 from generator.importer.readers.base import Reader
 from generator.importer.readers.globalresearch_furniture import (
     CLOSING,
@@ -100,7 +101,10 @@ class _Tail:
 
 
 def detect(text: str, path: Path) -> bool:
-    """A Global Research page: its date line near the top, or its attribution lines."""
+    """A Global Research page dump: its date line near the top (never an HTML page: those
+    go to the page readers)."""
+    if is_html(text):
+        return False
     head = [line for line in text.split("\n", 400)[:400] if line.strip()][:HEADER_REACH + 1]
     return any(_DATELINE.search(line) for line in head)
 

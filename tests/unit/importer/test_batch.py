@@ -72,6 +72,9 @@ def test_folders_are_walked_for_the_readers_suffixes_only(site: Path, tmp_path: 
     shutil.copytree(CASES, folder / "nested")
     (folder / ".hidden.txt").write_text(dump())
     (folder / "notes.odt").write_text("<p>not read</p>")
+    frames = folder / "Saved page_files"  # what "Save page as… complete" writes beside a page
+    frames.mkdir()
+    (frames / "ad-frame.html").write_text("<!DOCTYPE html><html><body>ad</body></html>")
     report = run_batch([folder], for_test(site))
     names = sorted(o.input.name for o in report.outcomes)
     assert names == sorted(p.name for p in CASES.iterdir() if p.suffix in (".txt", ".md"))

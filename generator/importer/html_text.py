@@ -1,0 +1,188 @@
+"""A saved web page as the Markdown-like text of a page dump: one block per paragraph,
+heading, list item or quote, links as `[text](absolute URL)`, images as `![alt](URL)`.
+
+Site readers that know a page's visible layout (its byline, date line, labels and closing
+notes) read this text the way they read a dump. The walk over the tree is iterative, so a
+deeply nested page cannot exhaust the stack; scripts, styles, forms and hidden elements are
+left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree, html
+
+SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "form",
+                     "button", "select", "textarea", "input", "object", "embed", "canvas",
+                     "head", "title", "meta", "link"})
+BLOCKS = frozenset({"p", "div", "section", "article", "header", "footer", "main", "aside",
+                    "nav", "ul", "ol", "li", "blockquote", "table", "thead", "tbody", "tr",
+                    "figure", "figcaption", "pre", "dl", "dt", "dd", "address", "center",
+                    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br", "body", "details",
+                    "summary", "fieldset"})
+_SPACE = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")
+_SCHEMES = ("http", "https", "mailto")
+
+
+@dataclass(slots=True)
+class _Writer:
+    """Blocks of text being written, and the inline text of the block under way."""
+
+    base: str
+    blocks: list[str] = field(default_factory=list)
+    inline: list[list[str]] = field(default_factory=lambda: [[]])
+    prefix: list[str] = field(default_factory=list)  # "> " for each quote we are in
+
+    def text(self, value: str | None) -> None:
+        if value:
+            self.inline[-1].append(_SPACE.sub(" ", value))
+
+    def flush(self, lead: str = "") -> None:
+        """End the block under way (outside any link)."""
+        text = "".join(self.inline[0]).strip()
+        self.inline[0] = []
+        if text:
+            self.blocks.append("".join(self.prefix) + lead + text)
+
+    def link(self, href: str | None) -> None:
+        """End a link: its text, linked when its address is one a reader can follow."""
+        if len(self.inline) < 2:  # the link was already ended by a block inside it
+            return
+        label = "".join(self.inline.pop()).strip()
+        address = absolute(self.base, href)
+        if label and address:
+            self.inline[-1].append(f"[{_escape(label)}]({address})")
+        elif label:
+            self.inline[-1].append(label)
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """An http(s) or mailto address resolved against the page's own; None for others."""
+    if not href or not href.strip() or href.strip().startswith("#"):
+        return None
+    address = urljoin(base, href.strip()) if base else href.strip()
+    if urlsplit(address).scheme.lower() not in _SCHEMES:
+        return None
+    return address.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def _escape(label: str) -> str:
+    return label.replace("[", "\\[").replace("]", "\\]")
+
+
+_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                         r"<(?:!doctype\s+html|html|head)\b", re.IGNORECASE | re.DOTALL)
+
+
+def is_html(text: str) -> bool:
+    """Whether a text is an HTML document (by how it starts, not by its file name)."""
+    return bool(_HTML_START.match(text[:4096]))
+
+
+def parse(text: str) -> html.HtmlElement | None:
+    """The page's tree (None when there is none to read)."""
+    try:
+        root = html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+    # comments and processing instructions are never text, but what follows them is
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    return root
+
+
+def page_text(root: html.HtmlElement, base: str = "") -> str:
+    """The visible text under `root` as dump text: blocks separated by blank lines."""
+    writer = _Writer(base)
+    for event, element in _walk(root):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            _start(writer, element, tag.lower())
+        else:
+            _end(writer, element, tag.lower())
+    writer.flush()
+    return "\n\n".join(writer.blocks)
+
+
+def _walk(root: html.HtmlElement) -> Iterator[tuple[str, html.HtmlElement]]:
+    """(start|end, element) in document order, skipping what a reader never sees."""
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        yield event, element
+        if event == "start" and _hidden(element):
+            walker.skip_subtree()  # (its end event still comes: its tail is page text)
+
+
+def _hidden(element: html.HtmlElement) -> bool:
+    tag = element.tag if isinstance(element.tag, str) else "#comment"
+    if tag == "#comment" or tag.lower() in SKIPPED:
+        return True
+    return element.get("hidden") is not None or element.get("aria-hidden") == "true"
+
+
+def _start(writer: _Writer, element: html.HtmlElement, tag: str) -> None:
+    if _hidden(element):
+        return
+    if tag in BLOCKS:
+        writer.flush()
+        if tag == "blockquote":
+            writer.prefix.append("> ")
+        elif tag == "hr":
+            writer.blocks.append("".join(writer.prefix) + "---")
+    if tag == "a":
+        writer.inline.append([])
+    elif tag == "img":
+        alt = _SPACE.sub(" ", element.get("alt") or "").strip()
+        source = absolute(writer.base, element.get("src"))
+        if source:
+            writer.inline[-1].append(f"![{_escape(alt)}]({source})")
+    writer.text(element.text)
+
+
+def _end(writer: _Writer, element: html.HtmlElement, tag: str) -> None:
+    if not _hidden(element):
+        if tag == "a":
+            writer.link(element.get("href"))
+        elif tag in ("td", "th"):
+            writer.text(" ")
+        elif tag in BLOCKS:
+            _end_block(writer, tag)
+    writer.text(element.tail)
+
+
+def _end_block(writer: _Writer, tag: str) -> None:
+    if len(writer.inline) > 1:  # a block inside a link: the link ends here
+        while len(writer.inline) > 1:
+            writer.link(None)
+    if tag.startswith("h") and tag[1:].isdigit() and tag != "h1":
+        writer.flush("#" * int(tag[1:]) + " ")
+    elif tag == "li":
+        writer.flush("- ")
+    else:
+        writer.flush()
+    if tag == "blockquote" and writer.prefix:
+        writer.prefix.pop()
+
+
+def canonical_url(root: html.HtmlElement) -> str:
+    """The page's own address as it declares it (canonical link, og:url), else ""."""
+    for query in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content',
+                  '//base/@href'):
+        found = [value.strip() for value in root.xpath(query) if value and value.strip()]
+        if found and urlsplit(found[0]).scheme in ("http", "https"):
+            return found[0]
+    return ""
+
+
+def meta_content(root: html.HtmlElement, *names: str) -> str:
+    """The first non-empty `<meta>` content among these property or name values."""
+    for name in names:
+        for attribute in ("property", "name", "itemprop"):
+            found = root.xpath(f'//meta[@{attribute}=$name]/@content', name=name)
+            values = [value.strip() for value in found if value and value.strip()]
+            if values:
+                return values[0]
+    return ""

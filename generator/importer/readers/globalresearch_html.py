@@ -1,0 +1,125 @@
+"""Global Research article pages saved as HTML ("Save page as…", a crawler's copy).
+
+The page is read as its visible text (generator/importer/html_text.py), from the article's
+title down, and that text goes through the dump reader: the same byline, date line, labels,
+furniture and attribution rules, so a page and its text dump give the same article. The
+HTML adds what a dump loses: the links' real addresses (the original source's URL) and the
+page's image.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from lxml import html
+
+from generator.importer.dates import DATE
+from generator.importer.html_text import (
+    absolute,
+    canonical_url,
+    is_html,
+    meta_content,
+    page_text,
+    parse,
+)
+from generator.importer.readers import globalresearch
+from generator.importer.readers.base import Reader
+from generator.importer.record import ImportedArticle, NotAnArticleError
+
+_SITE = re.compile(r"globalresearch\.ca|Centre\s+for\s+Research\s+on\s+Globalization",
+                   re.IGNORECASE)
+_ORIGINAL = re.compile(r"The\s+original\s+source\s+of\s+this\s+article\s+is", re.IGNORECASE)
+# what a page has around an article and a dump does not: by the class or id it goes by
+_FURNITURE = re.compile(r"(?<![\w-])(?:share|sharing|sharedaddy|addtoany|social|related|"
+                        r"comments?|newsletter|subscribe|cookie|sidebar|widget|popup|modal|"
+                        r"advert|print-button)(?![\w])", re.IGNORECASE)
+_SIZE = re.compile(r"-\d+x\d+(?=\.\w+$)")
+_DATELINE = re.compile(rf"Global\s+Research\s*,\s*{DATE}", re.IGNORECASE)
+
+
+def detect(text: str, path: Path) -> bool:
+    """An HTML page of globalresearch.ca: the site named in the page and its attribution line
+    or its date line."""
+    if not is_html(text) or not _SITE.search(text):
+        return False
+    return bool(_ORIGINAL.search(text) or _DATELINE.search(text))
+
+
+def read(text: str, path: Path) -> ImportedArticle:
+    """The article of a saved Global Research page (raises when it is not a whole one)."""
+    root = parse(text)
+    if root is None:
+        raise NotAnArticleError("the page has no HTML to read", path,
+                                "save the article's page again (as “Web page, complete”)")
+    base = canonical_url(root)
+    image = absolute(base, meta_content(root, "og:image", "twitter:image"))
+    article = globalresearch.read(dump_text(root, base, image), path)
+    return replace(article, image=image or article.image)
+
+
+def dump_text(root: html.HtmlElement, base: str, image: str | None = None) -> str:
+    """The page's text from its article's title down (menus above it, share bars, related
+    links, comment and newsletter boxes, and the lead `image` left out)."""
+    container = _container(root)
+    _drop_furniture(container, base, image)
+    text = page_text(container, base)
+    title = _title(root)
+    if title:
+        lines = text.split("\n\n")
+        start = next((i for i, line in enumerate(lines) if line.strip() == title), 0)
+        text = "\n\n".join(lines[start:])
+    return text
+
+
+def _drop_furniture(container: html.HtmlElement, base: str, image: str | None) -> None:
+    """Remove the page's furniture by its class or id, and the lead image (the page's
+    `image`: a dump has neither)."""
+    doomed = [element for element in container.iterdescendants()
+              if isinstance(element.tag, str) and _FURNITURE.search(
+                  f"{element.get('class') or ''} {element.get('id') or ''}")]
+    if image:
+        doomed += [img for img in container.iter("img")
+                   if _same_image(absolute(base, img.get("src")), image)]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()  # (its tail stays)
+
+
+def _same_image(one: str | None, other: str) -> bool:
+    """The same picture, perhaps in another size ("photo-400x225.jpg" and "photo.jpg")."""
+    if not one:
+        return False
+    def stem(url: str) -> str:
+        return _SIZE.sub("", url.rsplit("/", 1)[-1].split("?")[0]).lower()
+    return one == other or stem(one) == stem(other)
+
+
+def _title(root: html.HtmlElement) -> str:
+    for heading in root.iter("h1"):
+        text = " ".join(heading.text_content().split())
+        if text:
+            return text
+    return ""
+
+
+def _container(root: html.HtmlElement) -> html.HtmlElement:
+    """The smallest element holding the title and the attribution line (else the body)."""
+    body = root.find("body")
+    body = body if body is not None else root
+    heading = next((h for h in root.iter("h1") if h.text_content().strip()), None)
+    original = next((node.getparent() for node in root.xpath("//text()")
+                     if _ORIGINAL.search(node)), None)
+    if heading is None or original is None:
+        return body
+    # (lxml gives one proxy per node while a reference to it lives: this list keeps them)
+    ancestors = [heading, *heading.iterancestors()]
+    for candidate in (original, *original.iterancestors()):
+        if any(candidate is ancestor for ancestor in ancestors):
+            return candidate
+    return body
+
+
+READER = Reader(name="globalresearch-html", suffixes=(".html", ".htm"), detect=detect,
+                read=read)
