@@ -114,9 +114,11 @@ def _add_check(commands: Commands, common: argparse.ArgumentParser) -> None:
 
 def _add_import(commands: Commands, common: argparse.ArgumentParser) -> None:
     import_cmd = commands.add_parser(
-        "import", parents=[common], help="turn collected article page dumps into article files",
-        description="Import article page dumps (files, or folders searched recursively for "
-                    "*.txt and *.md) into content/articles/YYYY/MM/<slug>.md of a site.")
+        "import", parents=[common],
+        help="turn collected article pages (text dumps, saved HTML) into article files",
+        description="Import article pages: text dumps and pages saved as HTML (files, or "
+                    "folders searched recursively for *.txt, *.md, *.html and *.htm) into "
+                    "content/articles/YYYY/MM/<slug>.md of a site.")
     import_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                             help="dump files or folders of them")
     import_cmd.add_argument("--site", default=".", help="the site folder (default: .)")
@@ -126,6 +128,8 @@ def _add_import(commands: Commands, common: argparse.ArgumentParser) -> None:
                             help="say what would happen, write nothing")
     import_cmd.add_argument("--json", action="store_true", help="print one JSON record per "
                             "input (the summary goes to stderr)")
+    import_cmd.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                            help="processes to read the inputs with (default: all CPUs)")
     import_cmd.set_defaults(command=_import)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path, PurePosixPath
 
+from generator import parallel
 from generator.config import SiteConfig
 from generator.importer.archive import Archive, load_archive
 from generator.importer.convert import convert
@@ -77,10 +78,11 @@ class BatchReport:
 
 
 def run_batch(paths: Sequence[Path], config: SiteConfig, *, force: bool = False,
-              dry_run: bool = False) -> BatchReport:
-    """Import every input under `paths` into the site; the table of contents of `folio import`."""
+              dry_run: bool = False, workers: int | None = None) -> BatchReport:
+    """Import every input under `paths` into the site; the table of contents of `folio import`.
+    The inputs are read in `workers` processes (default: all CPUs)."""
     inputs, missing = find_inputs(paths, config)
-    outcomes = [*missing, *(read_input(path) for path in inputs)]
+    outcomes = [*missing, *read_inputs(inputs, workers)]
     decided = decide(outcomes, config, force=force)
     if not dry_run:
         write(decided, config.root)
@@ -120,6 +122,22 @@ def _hidden(relative: PurePosixPath | Path) -> bool:
             or name.startswith("#") or name.endswith("~"))
 
 
+READ_CHUNK = 8  # inputs a process reads per task: few enough to spread a small batch
+
+
+def read_inputs(paths: Sequence[Path], workers: int | None = None) -> list[Outcome]:
+    """Every input read and converted, in order; in parallel when there are several."""
+    count = parallel.default_workers() if workers is None else max(1, workers)
+    chunks = parallel.chunks(paths, READ_CHUNK)
+    with parallel.few_collections():
+        return [outcome for chunk in parallel.run(_read_chunk, None, chunks, count)
+                for outcome in chunk]
+
+
+def _read_chunk(_: None, paths: Sequence[Path]) -> list[Outcome]:
+    return [read_input(path) for path in paths]
+
+
 def read_input(path: Path) -> Outcome:
     """Read and convert one input; failures become outcomes, never exceptions."""
     try:
@@ -133,6 +151,11 @@ def read_input(path: Path) -> Outcome:
         hint = exc.problems[0].hint
         return Outcome(path, "failed", category=exc.category,
                        message=exc.reason + (f" ({hint})" if hint else ""))
+    except (RecursionError, MemoryError, ValueError, LookupError, TypeError) as exc:
+        # a reader (or a library under it) tripped on this untrusted input: the batch goes on
+        return Outcome(path, "failed", category="unreadable-page",
+                       message=f"the reader could not make sense of it ({type(exc).__name__}); "
+                               "collect the page again, or report it as a bug")
     assert article.origin is not None  # convert always records it
     return Outcome(path, "imported", article=article, text=render(article),
                    identity=identity_of(article, article.origin.digest))

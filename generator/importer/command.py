@@ -1,4 +1,5 @@
-"""`folio import PATH... [--site DIR] [--force] [--dry-run] [--json]`: the command's edge.
+"""`folio import PATH... [--site DIR] [--force] [--dry-run] [--json] [--jobs N]`: the
+command's edge.
 
 Prints one line per input (or one JSON record per input with --json) and a summary, with
 failures and warnings on stderr; the exit status is 1 when any input failed, collided or
@@ -24,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
     from generator.importer.batch import run_batch
 
     config = load_config(site)
-    report = run_batch(args.paths, config, force=args.force, dry_run=args.dry_run)
+    report = run_batch(args.paths, config, force=args.force, dry_run=args.dry_run,
+                       workers=getattr(args, "jobs", None))
     if args.json:
         for outcome in report.outcomes:
             print(json.dumps(record(outcome, report.dry_run), ensure_ascii=False))

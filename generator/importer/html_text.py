@@ -36,17 +36,29 @@ class _Writer:
     blocks: list[str] = field(default_factory=list)
     inline: list[list[str]] = field(default_factory=lambda: [[]])
     prefix: list[str] = field(default_factory=list)  # "> " for each quote we are in
+    lists: list[list[int]] = field(default_factory=list)  # [next number, or 0 for bullets]
+    tables: list[list[int]] = field(default_factory=list)  # [rows written, cells in this row]
 
     def text(self, value: str | None) -> None:
         if value:
             self.inline[-1].append(_SPACE.sub(" ", value))
 
-    def flush(self, lead: str = "") -> None:
-        """End the block under way (outside any link)."""
-        text = "".join(self.inline[0]).strip()
+    joins: str = ""  # what kind of line the last block ends with: "item", "row" or ""
+
+    def flush(self, lead: str = "", kind: str = "") -> None:
+        """End the block under way (outside any link); an item or a table row goes on the
+        line under the one before it when that was one too (a tight list, one table)."""
+        text = _SPACE.sub(" ", "".join(self.inline[0])).strip()
         self.inline[0] = []
         if text:
-            self.blocks.append("".join(self.prefix) + lead + text)
+            self.add("".join(self.prefix) + lead + text, kind)
+
+    def add(self, line: str, kind: str = "") -> None:
+        if kind and kind == self.joins and self.blocks:
+            self.blocks[-1] += "\n" + line
+        else:
+            self.blocks.append(line)
+        self.joins = kind
 
     def link(self, href: str | None) -> None:
         """End a link: its text, linked when its address is one a reader can follow."""
@@ -123,15 +135,34 @@ def _hidden(element: html.HtmlElement) -> bool:
     return element.get("hidden") is not None or element.get("aria-hidden") == "true"
 
 
+_TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr"})
+
+
 def _start(writer: _Writer, element: html.HtmlElement, tag: str) -> None:
     if _hidden(element):
         return
-    if tag in BLOCKS:
+    if tag in ("ul", "ol"):
+        if writer.lists:  # a list inside an item: the item's own text comes first
+            _flush_item(writer)
+        writer.flush()
+        writer.joins = ""  # a list of its own
+        writer.lists.append([_start_number(element) if tag == "ol" else 0])
+    elif tag == "table":
+        writer.flush()
+        writer.joins = ""
+        writer.tables.append([0, 0])
+    elif tag in ("td", "th") and writer.tables:
+        if writer.tables[-1][1]:
+            writer.text(" | ")
+        writer.tables[-1][1] += 1
+    if tag in BLOCKS and writer.tables and tag not in _TABLE_PARTS:
+        writer.text(" ")  # a block inside a table cell stays in the cell
+    elif tag in BLOCKS:
         writer.flush()
         if tag == "blockquote":
             writer.prefix.append("> ")
         elif tag == "hr":
-            writer.blocks.append("".join(writer.prefix) + "---")
+            writer.add("".join(writer.prefix) + "---")
     if tag == "a":
         writer.inline.append([])
     elif tag == "img":
@@ -142,15 +173,53 @@ def _start(writer: _Writer, element: html.HtmlElement, tag: str) -> None:
     writer.text(element.text)
 
 
+def _start_number(element: html.HtmlElement) -> int:
+    start = element.get("start") or "1"
+    return int(start) if start.strip().isdigit() else 1
+
+
 def _end(writer: _Writer, element: html.HtmlElement, tag: str) -> None:
     if not _hidden(element):
         if tag == "a":
             writer.link(element.get("href"))
-        elif tag in ("td", "th"):
+        elif tag == "tr" and writer.tables:
+            _end_row(writer)
+        elif tag in BLOCKS and writer.tables and tag not in _TABLE_PARTS:
             writer.text(" ")
         elif tag in BLOCKS:
             _end_block(writer, tag)
+        if tag in ("ul", "ol") and writer.lists:
+            writer.lists.pop()
+            writer.joins = ""
+        elif tag == "table" and writer.tables:
+            writer.tables.pop()
+            writer.flush()
     writer.text(element.tail)
+
+
+def _end_row(writer: _Writer) -> None:
+    """A table row as a Markdown table row; the first one gets the header rule under it."""
+    while len(writer.inline) > 1:
+        writer.link(None)
+    table = writer.tables[-1]
+    cells, table[1] = table[1], 0
+    text = _SPACE.sub(" ", "".join(writer.inline[0])).strip()
+    writer.inline[0] = []
+    if not text:
+        return
+    writer.add("".join(writer.prefix) + f"| {text} |", "row")
+    if table[0] == 0:
+        writer.add("".join(writer.prefix) + "|" + " --- |" * max(1, cells), "row")
+    table[0] += 1
+
+
+def _flush_item(writer: _Writer) -> None:
+    """End a list item: "- text", or "N. text" in a numbered list."""
+    if not "".join(writer.inline[0]).strip():
+        return
+    number = writer.lists[-1] if writer.lists else [0]
+    writer.flush(f"{number[0]}. " if number[0] else "- ", "item")
+    number[0] += 1 if number[0] else 0
 
 
 def _end_block(writer: _Writer, tag: str) -> None:
@@ -160,7 +229,7 @@ def _end_block(writer: _Writer, tag: str) -> None:
     if tag.startswith("h") and tag[1:].isdigit() and tag != "h1":
         writer.flush("#" * int(tag[1:]) + " ")
     elif tag == "li":
-        writer.flush("- ")
+        _flush_item(writer)
     else:
         writer.flush()
     if tag == "blockquote" and writer.prefix:

@@ -341,3 +341,32 @@ def without_identity(text: str) -> str:
     zeroed = re.sub(r"(output_digest: sha256:)[0-9a-f]{64}", r"\g<1>" + "0" * 64, text)
     digest = hashlib.sha256(zeroed.encode()).hexdigest()
     return zeroed.replace("0" * 64, digest)
+
+
+def test_inputs_read_in_parallel_give_what_one_process_gives(tmp_path: Path) -> None:
+    from generator.importer.batch import read_inputs
+
+    folder = tmp_path / "mixed"
+    shutil.copytree(CASES, folder / "cases")
+    shutil.copytree(BAD, folder / "bad")
+    html_fixtures = CASES.parent / "html_gr"
+    shutil.copytree(html_fixtures, folder / "pages")
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    alone, shared = read_inputs(paths, 1), read_inputs(paths, 2)
+    assert [o.input for o in shared] == paths  # in order
+    assert [(o.status, o.category, o.text) for o in shared] == \
+        [(o.status, o.category, o.text) for o in alone]
+
+
+def test_a_reader_that_trips_fails_its_input_not_the_batch(site: Path, inbox: Path,
+                                                           monkeypatch) -> None:
+    from generator.importer import batch
+
+    def broken(data: bytes, path: Path) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    (inbox / "b.txt").write_text(dump(title="Another one"))
+    monkeypatch.setattr(batch, "convert", broken)
+    report = run_batch([inbox], for_test(site), workers=1)
+    assert {o.category for o in report.outcomes} == {"unreadable-page"}
+    assert all("RecursionError" in o.message for o in report.outcomes)
