@@ -151,8 +151,8 @@ def read_input(path: Path) -> Outcome:
         hint = exc.problems[0].hint
         return Outcome(path, "failed", category=exc.category,
                        message=exc.reason + (f" ({hint})" if hint else ""))
-    except (RecursionError, MemoryError, ValueError, LookupError, TypeError) as exc:
-        # a reader (or a library under it) tripped on this untrusted input: the batch goes on
+    except Exception as exc:  # untrusted input: whatever a reader (or a
+        # library under it) trips on fails this input, and the batch goes on
         return Outcome(path, "failed", category="unreadable-page",
                        message=f"the reader could not make sense of it ({type(exc).__name__}); "
                                "collect the page again, or report it as a bug")
@@ -294,10 +294,12 @@ def _against_existing(outcome: Outcome, target: Path, force: bool) -> Outcome:
             and origin.digest == ours.digest:
         return replace(outcome, status="unchanged", text="",
                        message=f"already imported from {origin.file}")
-    if origin is not None and ours is not None and origin.file != ours.file \
-            and not outcome.known_as:
+    if origin is not None and ours is not None and not outcome.known_as:
+        # the file was imported, but not recognised as this article (by its input, address,
+        # or byline and text): another article with the same title and month, even when its
+        # input had the same file name (every page of a mirror is index.html)
         return replace(outcome, status="collision", category="collision", text="",
-                       message=f"{outcome.output} already holds an article imported from "
+                       message=f"{outcome.output} already holds another article imported from "
                        f"{origin.file} (same title and month): give one a `slug:` by hand")
     return _replace_or_keep(outcome, existing_text, origin is not None, force)
 

@@ -76,8 +76,11 @@ def absolute(base: str, href: str | None) -> str | None:
     """An http(s) or mailto address resolved against the page's own; None for others."""
     if not href or not href.strip() or href.strip().startswith("#"):
         return None
-    address = urljoin(base, href.strip()) if base else href.strip()
-    if urlsplit(address).scheme.lower() not in _SCHEMES:
+    try:
+        address = urljoin(base, href.strip()) if base else href.strip()
+        if urlsplit(address).scheme.lower() not in _SCHEMES:
+            return None
+    except ValueError:  # e.g. "http://[2001:db8::1/x": not an address, the link stays text
         return None
     return address.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
@@ -241,7 +244,7 @@ def canonical_url(root: html.HtmlElement) -> str:
     for query in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content',
                   '//base/@href'):
         found = [value.strip() for value in root.xpath(query) if value and value.strip()]
-        if found and urlsplit(found[0]).scheme in ("http", "https"):
+        if found and absolute("", found[0]) and urlsplit(found[0]).scheme in ("http", "https"):
             return found[0]
     return ""
 

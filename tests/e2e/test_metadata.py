@@ -174,3 +174,16 @@ def test_a_root_site_without_images_writes_robots_txt_and_summary_cards(make_sit
     assert json_ld(plain)["datePublished"] == "2021-01-15T00:00:00Z"  # UTC by default
     home = page(output, "/")
     assert meta(home, "twitter:card") == "summary" and meta(home, "og:image") is None
+
+
+def test_a_theme_that_includes_the_article_tags_in_head_gets_them_once(make_site) -> None:
+    """Article templates written for the earlier default theme include
+    partials/article-meta.html in `head`: the base's site-wide tags must not double them."""
+    old = ('{% extends "base.html" %}{% block head %}{% include "partials/article-meta.html" %}'
+           "{% endblock %}{% block content %}<h1>{{ article.title }}</h1>{% endblock %}")
+    site = make_site({**files(), "templates/article.html": old}, config=CONFIG)
+    build_site(site)
+    doc = soup(next((site / "output").rglob("pictured/index.html")))
+    for name in ("og:type", "og:title", "og:description", "twitter:card"):
+        assert len(doc.select(f'meta[name="{name}"], meta[property="{name}"]')) == 1, name
+    assert meta(doc, "og:type") == "article"

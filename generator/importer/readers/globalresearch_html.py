@@ -97,20 +97,51 @@ def _same_image(one: str | None, other: str) -> bool:
 
 
 def _title(root: html.HtmlElement) -> str:
-    for heading in root.iter("h1"):
-        text = " ".join(heading.text_content().split())
-        if text:
-            return text
-    return ""
+    heading = _heading(root)
+    return " ".join(heading.text_content().split()) if heading is not None else ""
+
+
+def _heading(root: html.HtmlElement) -> html.HtmlElement | None:
+    """The article's <h1>: the longest whose text the page's og:title or <title> holds, else
+    the last one above the attribution line (a site's logo may be an <h1> too)."""
+    headings = [h for h in root.iter("h1") if h.text_content().strip()]
+    if not headings:
+        return None
+    named = " ".join(f"{meta_content(root, 'og:title')} {root.findtext('.//title') or ''}"
+                     .split()).lower()
+    titled = [h for h in headings if " ".join(h.text_content().split()).lower() in named]
+    if titled:  # the longest: "Global Research" in a logo is in the <title> too
+        return max(titled, key=lambda h: len(h.text_content().strip()))
+    original = _original(root)
+    if original is not None:
+        above = [h for h in headings if _before(h, original)]
+        if above:
+            return above[-1]
+    return headings[0]
+
+
+def _original(root: html.HtmlElement) -> html.HtmlElement | None:
+    """The element holding "The original source of this article is"."""
+    return next((node.getparent() for node in root.xpath("//text()") if _ORIGINAL.search(node)),
+                None)
+
+
+def _before(one: html.HtmlElement, other: html.HtmlElement) -> bool:
+    """Whether `one` starts before `other` in the document."""
+    for element in one.getroottree().iter():
+        if element is one:
+            return True
+        if element is other:
+            return False
+    return False
 
 
 def _container(root: html.HtmlElement) -> html.HtmlElement:
     """The smallest element holding the title and the attribution line (else the body)."""
     body = root.find("body")
     body = body if body is not None else root
-    heading = next((h for h in root.iter("h1") if h.text_content().strip()), None)
-    original = next((node.getparent() for node in root.xpath("//text()")
-                     if _ORIGINAL.search(node)), None)
+    heading = _heading(root)
+    original = _original(root)
     if heading is None or original is None:
         return body
     # (lxml gives one proxy per node while a reference to it lives: this list keeps them)

@@ -370,3 +370,26 @@ def test_a_reader_that_trips_fails_its_input_not_the_batch(site: Path, inbox: Pa
     report = run_batch([inbox], for_test(site), workers=1)
     assert {o.category for o in report.outcomes} == {"unreadable-page"}
     assert all("RecursionError" in o.message for o in report.outcomes)
+
+
+def test_another_article_under_the_same_input_name_is_never_replaced(site: Path,
+                                                                     tmp_path: Path) -> None:
+    """Mirrors name every page index.html: the same name, title and month is not enough to be
+    the same article, even with --force."""
+    words = " ".join(f"apples{n}" for n in range(80))
+    other = " ".join(f"rivers{n}" for n in range(80))
+    first, second = tmp_path / "a" / "index.txt", tmp_path / "b" / "index.txt"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    first.write_text(dump(title="Weekly Review", body=words,
+                          dateline="Global Research, September 02, 2017"))
+    second.write_text(dump(title="Weekly Review", body=other, byline="By [Bo Other](#)",
+                           articles_by="[Bo Other](#)",
+                           dateline="Global Research, September 20, 2017"))
+    config = for_test(site)
+    assert statuses(run_batch([first], config)) == {"index.txt": "imported"}
+    (written,) = articles(site)
+    for force in (False, True):
+        report = run_batch([second], config, force=force)
+        assert [o.status for o in report.outcomes] == ["collision"]
+        assert "apples1" in (site / written).read_text()

@@ -113,3 +113,22 @@ def test_the_image_is_written_to_the_front_matter_and_read_back() -> None:
     article = convert(PAGE.read_bytes(), PAGE)
     written = read_back(render(article))
     assert written.image == article.image and written.image.endswith(".jpg")
+
+
+def test_a_logo_heading_above_the_article_is_not_its_title() -> None:
+    logo = ('<body class="post-template-default single single-post"><header class="site-header">'
+            '<h1 class="logo"><a href="https://www.globalresearch.ca/">Global Research</a></h1>'
+            '</header>')
+    text = page().replace('<body class="post-template-default single single-post">', logo)
+    assert globalresearch_html.read(text, PAGE) == globalresearch_html.read(page(), PAGE)
+    untitled = re.sub(r"<title>.*?</title>", "", text)
+    untitled = re.sub(r'<meta property="og:title"[^>]*>', "", untitled)
+    assert globalresearch_html.read(untitled, PAGE).title == \
+        globalresearch_html.read(page(), PAGE).title
+
+
+def test_a_link_that_is_no_address_stays_text() -> None:
+    text = page().replace("<p>Pro-government", '<p>See <a href="http://[2001:db8::1/x">this</a>. '
+                          "Pro-government", 1)
+    article = globalresearch_html.read(text, PAGE)
+    assert article.body.startswith("See this. Pro-government")
