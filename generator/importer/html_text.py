@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree, html
+
+from generator.importer.readers.html_values import absolute as web_address
 
 SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "form",
                      "button", "select", "textarea", "input", "object", "embed", "canvas",
@@ -25,7 +26,11 @@ BLOCKS = frozenset({"p", "div", "section", "article", "header", "footer", "main"
                     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br", "body", "details",
                     "summary", "fieldset"})
 _SPACE = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")
-_SCHEMES = ("http", "https", "mailto")
+# how an HTML document starts (after an XML declaration and comments); what any reader of
+# pages detects them by, and what the dump readers turn away
+_HTML_START = re.compile(r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,4000}?-->\s*)*"
+                         r"<(?:!doctype\s+html|html|head|body|meta|title|link|base)\b",
+                         re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(slots=True)
@@ -73,14 +78,14 @@ class _Writer:
 
 
 def absolute(base: str, href: str | None) -> str | None:
-    """An http(s) or mailto address resolved against the page's own; None for others."""
-    if not href or not href.strip() or href.strip().startswith("#"):
-        return None
-    try:
-        address = urljoin(base, href.strip()) if base else href.strip()
-        if urlsplit(address).scheme.lower() not in _SCHEMES:
-            return None
-    except ValueError:  # e.g. "http://[2001:db8::1/x": not an address, the link stays text
+    """An http(s) address resolved against the page's own (the generic reader's rule), or a
+    mailto address, written so that it can stand in a Markdown link; None for others."""
+    target = (href or "").strip()
+    if target.lower().startswith("mailto:"):
+        address: str | None = target
+    else:
+        address = web_address(base or None, target.replace(" ", "%20"))
+    if not address:
         return None
     return address.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
@@ -89,24 +94,9 @@ def _escape(label: str) -> str:
     return label.replace("[", "\\[").replace("]", "\\]")
 
 
-_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
-                         r"<(?:!doctype\s+html|html|head)\b", re.IGNORECASE | re.DOTALL)
-
-
 def is_html(text: str) -> bool:
     """Whether a text is an HTML document (by how it starts, not by its file name)."""
-    return bool(_HTML_START.match(text[:4096]))
-
-
-def parse(text: str) -> html.HtmlElement | None:
-    """The page's tree (None when there is none to read)."""
-    try:
-        root = html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return None
-    # comments and processing instructions are never text, but what follows them is
-    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    return root
+    return bool(_HTML_START.match(text[:65536]))
 
 
 def page_text(root: html.HtmlElement, base: str = "") -> str:
@@ -237,24 +227,3 @@ def _end_block(writer: _Writer, tag: str) -> None:
         writer.flush()
     if tag == "blockquote" and writer.prefix:
         writer.prefix.pop()
-
-
-def canonical_url(root: html.HtmlElement) -> str:
-    """The page's own address as it declares it (canonical link, og:url), else ""."""
-    for query in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content',
-                  '//base/@href'):
-        found = [value.strip() for value in root.xpath(query) if value and value.strip()]
-        if found and absolute("", found[0]) and urlsplit(found[0]).scheme in ("http", "https"):
-            return found[0]
-    return ""
-
-
-def meta_content(root: html.HtmlElement, *names: str) -> str:
-    """The first non-empty `<meta>` content among these property or name values."""
-    for name in names:
-        for attribute in ("property", "name", "itemprop"):
-            found = root.xpath(f'//meta[@{attribute}=$name]/@content', name=name)
-            values = [value.strip() for value in found if value and value.strip()]
-            if values:
-                return values[0]
-    return ""

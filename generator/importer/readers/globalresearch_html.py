@@ -16,17 +16,18 @@ from pathlib import Path
 from lxml import html
 
 from generator.importer.dates import DATE
-from generator.importer.html_text import (
-    absolute,
-    canonical_url,
-    is_html,
-    meta_content,
-    page_text,
-    parse,
-)
+from generator.importer.html_text import absolute, is_html, page_text
 from generator.importer.readers import globalresearch
 from generator.importer.readers.base import Reader
-from generator.importer.record import ImportedArticle, NotAnArticleError
+from generator.importer.readers.html_body import MAX_ELEMENTS, MAX_TEXT
+from generator.importer.readers.html_meta import (
+    PageTooLarge,
+    base_url,
+    first,
+    meta_tags,
+    parse_page,
+)
+from generator.importer.record import ImportedArticle, NotAnArticleError, TooLargeError
 
 _SITE = re.compile(r"globalresearch\.ca|Centre\s+for\s+Research\s+on\s+Globalization",
                    re.IGNORECASE)
@@ -49,20 +50,32 @@ def detect(text: str, path: Path) -> bool:
 
 def read(text: str, path: Path) -> ImportedArticle:
     """The article of a saved Global Research page (raises when it is not a whole one)."""
-    root = parse(text)
-    if root is None:
+    try:  # the generic reader's parser and its limits on what a page may hold
+        root = parse_page(text)
+    except PageTooLarge as exc:
+        raise TooLargeError(str(exc), path, "save the article alone (reader view)") from None
+    except ValueError:
         raise NotAnArticleError("the page has no HTML to read", path,
-                                "save the article's page again (as “Web page, complete”)")
-    base = canonical_url(root)
-    image = absolute(base, meta_content(root, "og:image", "twitter:image"))
-    article = globalresearch.read(dump_text(root, base, image), path)
+                                "save the article's page again (as “Web page, complete”)"
+                                ) from None
+    tags = meta_tags(root)
+    base = base_url(root, tags) or ""
+    image = absolute(base, first(tags, "og:image", "twitter:image"))
+    article = globalresearch.read(dump_text(root, base, image, path), path)
     return replace(article, image=image or article.image)
 
 
-def dump_text(root: html.HtmlElement, base: str, image: str | None = None) -> str:
+def dump_text(root: html.HtmlElement, base: str, image: str | None = None,
+              path: Path | None = None) -> str:
     """The page's text from its article's title down (menus above it, share bars, related
-    links, comment and newsletter boxes, and the lead `image` left out)."""
+    links, comment and newsletter boxes, and the lead `image` left out). Raises
+    TooLargeError for an article larger than the generic reader reads."""
     container = _container(root)
+    if len(container.text_content()) > MAX_TEXT or \
+            sum(1 for _ in container.iter()) > MAX_ELEMENTS:
+        raise TooLargeError(f"the article has more than {MAX_ELEMENTS:,} elements or "
+                            f"{MAX_TEXT:,} characters of text, more than any article",
+                            path, "save the article alone (reader view)")
     _drop_furniture(container, base, image)
     text = page_text(container, base)
     title = _title(root)
@@ -107,8 +120,8 @@ def _heading(root: html.HtmlElement) -> html.HtmlElement | None:
     headings = [h for h in root.iter("h1") if h.text_content().strip()]
     if not headings:
         return None
-    named = " ".join(f"{meta_content(root, 'og:title')} {root.findtext('.//title') or ''}"
-                     .split()).lower()
+    named = " ".join(f"{first(meta_tags(root), 'og:title') or ''} "
+                     f"{root.findtext('.//title') or ''}".split()).lower()
     titled = [h for h in headings if " ".join(h.text_content().split()).lower() in named]
     if titled:  # the longest: "Global Research" in a logo is in the <title> too
         return max(titled, key=lambda h: len(h.text_content().strip()))

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from generator.importer.html_text import is_html
 from generator.importer.readers.base import Reader
 from generator.importer.readers.html_body import article_markdown
 from generator.importer.readers.html_meta import (
@@ -41,8 +42,6 @@ from generator.model import Source
 MIN_WORDS = 40  # an article has at least this many words of text
 PAYWALL_WORDS = 250  # a page asking for a subscription with less text than this is a stub
 _LISTING_TYPES = frozenset({"CollectionPage", "SearchResultsPage", "ItemList", "ProfilePage"})
-_START = re.compile(r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,4000}?-->\s*)*<(?:!doctype\s+html"
-                    r"|html|head|body|meta|title|link|base)\b", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<(?:body|p|div|article|h1)\b", re.IGNORECASE)
 _SECTION_PATH = re.compile(r"/(?:category|categories|tag|tags|topics?|section|sections|search"
                            r"|author|authors|archives?|page/\d+)(?:/|$)", re.IGNORECASE)
@@ -62,9 +61,9 @@ _PAYWALL_CLASSES = re.compile(r"(?:^|[\s_-])(?:paywall|regwall|piano-offer|subsc
 def detect(text: str, path: Path) -> bool:
     """An HTML document: a doctype, `<html>`, `<head>`… at the start (after comments or an XML
     declaration); for .html/.htm files, any body markup near the start."""
-    head = text[:65536]
-    if _START.match(head):
+    if is_html(text):
         return True
+    head = text[:65536]
     return path.suffix.lower() in (".html", ".htm") and head.lstrip().startswith("<") and \
         bool(_TAG.search(head))
 

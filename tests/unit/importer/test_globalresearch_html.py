@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from generator.importer.convert import convert
 from generator.importer.readers import find_reader, globalresearch, globalresearch_html
-from generator.importer.record import ArticleImportError, TruncatedArticleError
+from generator.importer.record import ArticleImportError, TooLargeError, TruncatedArticleError
 from tests.unit.importer.dumps import FIXTURES, SEED
 
 PAGE = FIXTURES / "html_gr" / "seed_south_front.html"
@@ -132,3 +132,13 @@ def test_a_link_that_is_no_address_stays_text() -> None:
                           "Pro-government", 1)
     article = globalresearch_html.read(text, PAGE)
     assert article.body.startswith("See this. Pro-government")
+
+
+@pytest.mark.parametrize("filler", [
+    "<table>" + "<tr><td>cell text here</td><td>more</td></tr>" * 400_000 + "</table>",  # 18 MB
+    "<p>" + "word " * 500_000 + "</p>",  # 2.5 MB of text in the article
+])
+def test_a_page_larger_than_any_article_is_refused_as_the_generic_reader_does(filler) -> None:
+    text = page().replace("<p>Pro-government", filler + "<p>Pro-government", 1)
+    with pytest.raises(TooLargeError):
+        globalresearch_html.read(text, PAGE)
